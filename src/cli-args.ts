@@ -1,0 +1,94 @@
+/**
+ * Command-line parsing. Everything before the script is the launcher's; the script and all that
+ * follows it (an optional `--` separator is dropped) belong to the script, as with `node`.
+ * Hand-written rather than util.parseArgs because `-w -1` (all cores but one) must read as a
+ * value, and parsing must stop at the script.
+ */
+import { usageError } from "./errors.js";
+import type { LaunchOptions } from "./options.js";
+
+export interface CliArgs {
+  readonly command: "run" | "help" | "version" | "explain";
+  readonly options: LaunchOptions;
+}
+
+interface Spec {
+  key: string;
+  takesValue: boolean;
+  repeat?: boolean;
+}
+
+const LONG: Record<string, Spec> = {
+  workers: { key: "workers", takesValue: true },
+  strategy: { key: "strategy", takesValue: true },
+  grace: { key: "grace", takesValue: true },
+  "ready-timeout": { key: "readyTimeout", takesValue: true },
+  ready: { key: "readyOn", takesValue: true },
+  "exec-arg": { key: "execArgv", takesValue: true, repeat: true },
+  "allow-many-workers": { key: "allowManyWorkers", takesValue: false },
+  quiet: { key: "quiet", takesValue: false },
+  explain: { key: "explain", takesValue: false },
+  help: { key: "help", takesValue: false },
+  version: { key: "version", takesValue: false },
+};
+const SHORT: Record<string, string> = { w: "workers", s: "strategy", q: "quiet", h: "help", v: "version" };
+
+export function parseCli(argv: readonly string[]): CliArgs {
+  const values: Record<string, unknown> = {};
+  let i = 0;
+  let script: string | undefined;
+  for (; i < argv.length; i++) {
+    const tok = argv[i]!;
+    if (tok === "--") {
+      script = argv[++i];
+      i++;
+      break;
+    }
+    if (!tok.startsWith("-") || tok === "-") {
+      script = tok;
+      i++;
+      break;
+    }
+    let name: string;
+    let inline: string | undefined;
+    if (tok.startsWith("--")) {
+      const eq = tok.indexOf("=");
+      name = eq === -1 ? tok.slice(2) : tok.slice(2, eq);
+      inline = eq === -1 ? undefined : tok.slice(eq + 1);
+    } else {
+      const long = SHORT[tok[1]!];
+      if (!long) throw usageError(`unknown option ${tok}`, "see unicluster --help");
+      name = long;
+      inline = tok.length > 2 ? tok.slice(2).replace(/^=/, "") : undefined;
+    }
+    const spec = LONG[name];
+    if (!spec) throw usageError(`unknown option --${name}`, "see unicluster --help");
+    let value: unknown = true;
+    if (spec.takesValue) {
+      value = inline ?? argv[++i];
+      if (value === undefined || value === "") throw usageError(`option --${name} needs a value`, "see unicluster --help");
+    } else if (inline !== undefined) {
+      throw usageError(`option --${name} takes no value`);
+    }
+    if (spec.repeat) values[spec.key] = [...((values[spec.key] as string[] | undefined) ?? []), value];
+    else values[spec.key] = value;
+  }
+  let args = argv.slice(i);
+  if (args[0] === "--") args = args.slice(1);
+
+  const command = values.help ? "help" : values.version ? "version" : values.explain ? "explain" : "run";
+  const options: LaunchOptions = {
+    script,
+    args,
+    workers: values.workers as string | undefined,
+    strategy: values.strategy as LaunchOptions["strategy"],
+    grace: values.grace as number | undefined,
+    readyTimeout: values.readyTimeout as number | undefined,
+    readyOn: values.readyOn as LaunchOptions["readyOn"],
+    execArgv: values.execArgv as string[] | undefined,
+    allowManyWorkers: values.allowManyWorkers === true,
+    log: values.quiet ? false : undefined,
+  };
+  if (command === "run" && !script) throw usageError("no script given", "usage: unicluster [options] <script> [-- script args]");
+  return { command, options };
+}

@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+/**
+ * The `unicluster` command: argv -> options -> launch(). Every UniclusterError becomes one line
+ * (plus a hint) and its exit code: 2 for usage errors, 1 for runtime failures.
+ */
+import process from "node:process";
+import { parseCli } from "./cli-args.js";
+import { isUniclusterError } from "./errors.js";
+import { explain } from "./explain.js";
+import { resolveOptions } from "./options.js";
+import { availableCores } from "./primary/plan.js";
+import { launch } from "./primary/launch.js";
+
+declare const __VERSION__: string;
+
+const HELP = `unicluster ${__VERSION__}: run N copies of a server on all cores, sharing one port.
+
+usage: unicluster [options] <script> [script args...]
+       unicluster [options] -- <script> [script args...]
+
+options:
+  -w, --workers <n|max|-K>   workers: a count, max (all cores), or -K (all but K). default: max
+  -s, --strategy <name>      auto (default), cluster (node:cluster) or reuseport (SO_REUSEPORT)
+      --grace <ms>           time a stopping worker gets before SIGKILL. default: 10000
+      --ready-timeout <ms>   time a starting worker gets to become ready. default: 30000
+      --ready <listen|message>  ready when the first server listens (default), or on ready()
+      --exec-arg <flag>      flag for each worker's runtime (repeatable)
+      --allow-many-workers   allow more than 4x the cores
+  -q, --quiet                no supervisor log lines
+      --explain              show the runtime's capabilities and the strategy auto picks
+  -h, --help                 this help
+  -v, --version              the version
+
+signals: SIGINT/SIGTERM stop gracefully (twice: force).
+exit codes: 0 stopped cleanly, 1 failure (crash loop, port in use, grace expired), 2 usage error.`;
+
+function fail(err: unknown): never {
+  if (isUniclusterError(err)) {
+    process.stderr.write(`unicluster: ${err.message}\n${err.hint ? `  hint: ${err.hint}\n` : ""}`);
+    process.exit(err.exitCode);
+  }
+  process.stderr.write(`unicluster: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  const { command, options } = parseCli(argv);
+  if (command === "help") return void process.stdout.write(`${HELP}\n`);
+  if (command === "version") return void process.stdout.write(`${__VERSION__}\n`);
+  if (command === "explain") {
+    const resolved = resolveOptions({ ...options, script: undefined }, availableCores());
+    process.stdout.write(`unicluster ${__VERSION__}\n${explain(resolved.strategy)}\nworkers: ${resolved.workers}\n`);
+    return;
+  }
+  const cluster = launch(options);
+  const result = await cluster.closed;
+  if (result.error) {
+    process.stderr.write(`unicluster: ${result.error.message}\n${result.error.hint ? `  hint: ${result.error.hint}\n` : ""}`);
+  }
+  process.exit(result.code);
+}
+
+main(process.argv.slice(2)).catch(fail);

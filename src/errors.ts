@@ -1,0 +1,70 @@
+/**
+ * Typed errors with stable codes. The CLI maps each to one line and an exit code; the library
+ * rejects with them so callers can branch on `code` instead of parsing messages.
+ */
+
+/** Stable error codes. Never renamed once published: users match on them. */
+export type ErrorCode =
+  /** Bad command line or options (unknown flag, bad number, no script). Exit 2. */
+  | "E_USAGE"
+  /** The script path does not exist, is a directory, or cannot be read. Exit 2. */
+  | "E_SCRIPT"
+  /** The requested strategy cannot work on this runtime/platform. Exit 2. */
+  | "E_STRATEGY_UNSUPPORTED"
+  /** The script cannot run on this runtime as given (e.g. a `.ts` entry on Node 20). Exit 2. */
+  | "E_RUNTIME_UNSUPPORTED"
+  /** A worker could not bind its port because something else holds it. Exit 1. */
+  | "E_PORT_IN_USE"
+  /** Workers keep failing; the supervisor gave up. Exit 1. */
+  | "E_CRASH_LOOP"
+  /** A worker did not become ready within `readyTimeout`. Exit 1 when it ends start-up. */
+  | "E_READY_TIMEOUT"
+  /** A worker-side listen that cannot be shared in this strategy (port 0, Bun node:http). */
+  | "E_LISTEN_UNSUPPORTED"
+  /** Workers had to be killed because they outlived `grace`. Exit 1. */
+  | "E_GRACE_EXPIRED"
+  /** The launcher itself failed to start workers. Exit 1. */
+  | "E_SPAWN"
+  /** The cluster was stopped before every worker became ready (the `ready` promise). Exit 1. */
+  | "E_STOPPED";
+
+const EXIT_CODES: Record<ErrorCode, number> = {
+  E_USAGE: 2,
+  E_SCRIPT: 2,
+  E_STRATEGY_UNSUPPORTED: 2,
+  E_RUNTIME_UNSUPPORTED: 2,
+  E_PORT_IN_USE: 1,
+  E_CRASH_LOOP: 1,
+  E_READY_TIMEOUT: 1,
+  E_LISTEN_UNSUPPORTED: 1,
+  E_GRACE_EXPIRED: 1,
+  E_SPAWN: 1,
+  E_STOPPED: 1,
+};
+
+/** Every error unicluster raises on purpose. `message` is one line meant for humans. */
+export class UniclusterError extends Error {
+  override readonly name = "UniclusterError";
+  /** Stable machine-readable code. */
+  readonly code: ErrorCode;
+  /** The process exit code the CLI uses for this error. */
+  readonly exitCode: number;
+  /** Optional second line: what to do about it. */
+  readonly hint?: string;
+
+  constructor(code: ErrorCode, message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.exitCode = EXIT_CODES[code];
+    this.hint = options.hint;
+  }
+}
+
+/** Shorthand for the most common error: bad input from the user. */
+export function usageError(message: string, hint?: string): UniclusterError {
+  return new UniclusterError("E_USAGE", message, { hint });
+}
+
+export function isUniclusterError(err: unknown): err is UniclusterError {
+  return err instanceof Error && (err as { name?: string }).name === "UniclusterError" && "code" in err;
+}

@@ -1,0 +1,152 @@
+/**
+ * One schema for every option, shared by the CLI and the library: defaults, parsing of
+ * human-written values ("max", "-1", "10s"), validation. Invalid input is a UniclusterError with
+ * code E_USAGE, never a crash.
+ */
+import { usageError } from "./errors.js";
+
+/** How workers share the port. */
+export type StrategyName = "cluster" | "reuseport";
+
+/** Options of `launch()`. Every field is optional except `script` or `worker`. */
+export interface LaunchOptions {
+  /** Script each worker runs (script mode). Resolved against `cwd`. Mutually exclusive with `worker`. */
+  script?: string;
+  /** Arguments the script sees after its own path in `process.argv`. Default: none. */
+  args?: string[];
+  /**
+   * How many workers: a count; `"max"` for all available cores; a negative number `-K` for all
+   * but K cores. Default: `os.availableParallelism()`.
+   */
+  workers?: number | string;
+  /** Allow more workers than 4x the cores (a typo guard). Default: false. */
+  allowManyWorkers?: boolean;
+  /**
+   * `"cluster"`: node:cluster shares the port (the primary balances on Node and Deno; the kernel
+   * with SO_REUSEPORT on Bun). `"reuseport"`: independent processes each bind the port with
+   * SO_REUSEPORT (Linux/FreeBSD) and the kernel balances. `"auto"` (default): cluster where the
+   * runtime really supports it, else reuseport.
+   */
+  strategy?: "auto" | StrategyName;
+  /** Milliseconds a stopping worker gets to finish in-flight work before SIGKILL. Default 10000. */
+  grace?: number;
+  /** Milliseconds a starting worker gets to become ready before it counts as failed. Default 30000. */
+  readyTimeout?: number;
+  /**
+   * When a worker counts as ready: `"listen"` (default) when its first server listens, or when
+   * it calls `ready()`; `"message"` only when it calls `ready()`.
+   */
+  readyOn?: "listen" | "message";
+  /** Flags for each worker's runtime (e.g. `--max-old-space-size=512`). Default: none. */
+  execArgv?: string[];
+  /** Extra environment for workers, on top of `process.env`. Default: none. */
+  env?: Record<string, string>;
+  /** Working directory for workers and for resolving `script`. Default: `process.cwd()`. */
+  cwd?: string;
+  /**
+   * A healthy worker that exits is replaced at once, then with backoff (x1.5 from 100 ms, capped
+   * at 15 s). After this many consecutive exits of one slot within `minUptime` of starting, the
+   * cluster gives up (E_CRASH_LOOP). Default 10.
+   */
+  maxRestarts?: number;
+  /** Milliseconds a worker must stay up for its slot's backoff to reset. Default 5000. */
+  minUptime?: number;
+  /**
+   * Install SIGINT/SIGTERM handlers that stop the cluster gracefully (a second signal forces).
+   * Default true.
+   */
+  signals?: boolean;
+  /** Where supervisor log lines go: a function, or false for none. Default: stderr. */
+  log?: false | ((line: string) => void);
+  /** Same-file mode: run in each worker instead of a script. */
+  worker?: () => unknown;
+  /** Same-file mode: run once in the primary. */
+  primary?: () => unknown;
+}
+
+/** Options after defaults and validation. */
+export interface ResolvedOptions {
+  readonly workers: number;
+  readonly strategy: "auto" | StrategyName;
+  readonly grace: number;
+  readonly readyTimeout: number;
+  readonly readyOn: "listen" | "message";
+  readonly execArgv: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  readonly maxRestarts: number;
+  readonly minUptime: number;
+}
+
+export const DEFAULTS = {
+  grace: 10_000,
+  readyTimeout: 30_000,
+  maxRestarts: 10,
+  minUptime: 5_000,
+  /** More workers than this many per core is refused without `allowManyWorkers`. */
+  manyWorkersFactor: 4,
+} as const;
+
+/** Parses `-w`: `N`, `max`, `-K`. `cores` is the available parallelism. */
+export function parseWorkers(value: number | string | undefined, cores: number, allowMany = false): number {
+  if (value === undefined) return cores;
+  const text = String(value).trim();
+  let n: number;
+  if (text === "max") n = cores;
+  else if (/^-?\d+$/.test(text)) {
+    const k = Number(text);
+    if (k === 0) throw usageError("--workers must not be 0", "use a count (4), max, or -K for all cores but K");
+    n = k < 0 ? cores + k : k;
+    if (k < 0 && n < 1) {
+      throw usageError(`--workers ${text} leaves no worker on ${cores} core${cores === 1 ? "" : "s"}`, `use -${cores - 1} at most, or a count`);
+    }
+  } else {
+    throw usageError(`--workers must be a whole number, max, or -K, not "${text}"`, "e.g. -w 4, -w max, -w -1");
+  }
+  const limit = cores * DEFAULTS.manyWorkersFactor;
+  if (n > limit && !allowMany) {
+    throw usageError(
+      `--workers ${n} is more than ${DEFAULTS.manyWorkersFactor}x the ${cores} available cores`,
+      "pass --allow-many-workers if you mean it",
+    );
+  }
+  return n;
+}
+
+/** Parses a duration: `1500`, `1500ms`, `10s`, `2m`. Returns milliseconds. */
+export function parseDuration(name: string, value: number | string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(String(value).trim());
+  if (!m) throw usageError(`${name} must be a duration such as 5000, 5000ms, 5s or 1m, not "${value}"`);
+  const factor = m[2] === "s" ? 1000 : m[2] === "m" ? 60_000 : 1;
+  const ms = Math.round(Number(m[1]) * factor);
+  if (ms > 2_147_483_647) throw usageError(`${name} is too large: ${value}`);
+  return ms;
+}
+
+function positiveInt(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 0) throw usageError(`${name} must be a whole number >= 0, not ${value}`);
+  return value;
+}
+
+export function resolveOptions(opts: LaunchOptions, cores: number): ResolvedOptions {
+  const strategy = opts.strategy ?? "auto";
+  if (strategy !== "auto" && strategy !== "cluster" && strategy !== "reuseport") {
+    throw usageError(`unknown strategy "${String(strategy)}"`, "use auto, cluster or reuseport");
+  }
+  const readyOn = opts.readyOn ?? "listen";
+  if (readyOn !== "listen" && readyOn !== "message") {
+    throw usageError(`readyOn must be "listen" or "message", not "${String(readyOn)}"`);
+  }
+  return {
+    workers: parseWorkers(opts.workers, cores, opts.allowManyWorkers),
+    strategy,
+    grace: parseDuration("--grace", opts.grace, DEFAULTS.grace),
+    readyTimeout: parseDuration("--ready-timeout", opts.readyTimeout, DEFAULTS.readyTimeout),
+    readyOn,
+    execArgv: [...(opts.execArgv ?? [])],
+    env: { ...(opts.env ?? {}) },
+    maxRestarts: positiveInt("maxRestarts", opts.maxRestarts, DEFAULTS.maxRestarts),
+    minUptime: parseDuration("minUptime", opts.minUptime, DEFAULTS.minUptime),
+  };
+}

@@ -1,0 +1,154 @@
+/**
+ * `launch()`: the library entry. In the primary it plans, picks the strategy and runs the
+ * supervisor; in a same-file worker it turns the process into a worker and runs `worker()`.
+ */
+import { EventEmitter } from "node:events";
+import process from "node:process";
+import { UniclusterError } from "../errors.js";
+import type { LaunchOptions, StrategyName } from "../options.js";
+import { adapterFor } from "../runtime/adapter.js";
+import { detectRuntime, type RuntimeInfo } from "../runtime/detect.js";
+import { createClusterStrategy } from "../strategy/cluster.js";
+import { createReusePortStrategy } from "../strategy/reuseport.js";
+import type { Strategy } from "../strategy/types.js";
+import { installWorker } from "../worker/install.js";
+import type { ClusterEvents, CloseResult } from "./events.js";
+import { type LaunchPlan, planLaunch } from "./plan.js";
+import { installStopSignals } from "./signals.js";
+import { Supervisor } from "./supervisor.js";
+
+/** The handle `launch()` returns. */
+export interface Cluster extends EventEmitter<ClusterEvents> {
+  /** `"primary"` where the cluster runs; `"worker"` when `launch()` ran inside a same-file worker. */
+  readonly role: "primary" | "worker";
+  /** The strategy in use (decided before `launch()` returns). */
+  readonly strategy: StrategyName;
+  readonly runtime: RuntimeInfo;
+  /** Resolves when every initial worker is ready; rejects if the cluster ends first. */
+  readonly ready: Promise<void>;
+  /** Resolves when the cluster has ended, with its exit code and error. Never rejects. */
+  readonly closed: Promise<CloseResult>;
+  /** Live workers (primary only). */
+  workers(): Array<{ id: number; pid: number | undefined; ready: boolean }>;
+  /** Graceful stop (`force`: kill at once). Resolves like `closed`. */
+  stop(options?: { force?: boolean }): Promise<CloseResult>;
+}
+
+function defaultLog(line: string): void {
+  process.stderr.write(`unicluster: ${line}\n`);
+}
+
+function quiet<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => {});
+  return p;
+}
+
+async function createStrategy(plan: LaunchPlan): Promise<Strategy> {
+  const adapter = adapterFor(plan.runtime);
+  return plan.choice.strategy === "cluster"
+    ? createClusterStrategy(plan.config, adapter)
+    : createReusePortStrategy(plan.config, adapter, plan.runtime);
+}
+
+class PrimaryCluster extends EventEmitter<ClusterEvents> implements Cluster {
+  readonly role = "primary" as const;
+  readonly ready: Promise<void>;
+  readonly closed: Promise<CloseResult>;
+  private supervisor?: Supervisor;
+  private stopRequested?: boolean;
+
+  constructor(private readonly plan: LaunchPlan, log: (line: string) => void, signals: boolean) {
+    super();
+    let settle!: (r: CloseResult) => void;
+    this.closed = new Promise((resolve) => (settle = resolve));
+    this.ready = quiet(
+      new Promise<void>((resolve, reject) => {
+        this.once("ready", resolve);
+        void this.closed.then((r) => reject(r.error ?? new UniclusterError("E_STOPPED", "the cluster stopped before every worker was ready")));
+      }),
+    );
+    const removeSignals = signals ? installStopSignals((force) => void this.stop({ force }), log) : () => {};
+    createStrategy(plan).then(
+      (strategy) => {
+        const sup = new Supervisor(strategy, plan.options, plan.env, log);
+        this.supervisor = sup;
+        for (const name of ["worker:start", "worker:ready", "worker:exit", "worker:restart", "ready"] as const) {
+          sup.on(name, (...args: unknown[]) => (this.emit as (n: string, ...a: unknown[]) => boolean)(name, ...args));
+        }
+        void sup.closed.then((r) => {
+          removeSignals();
+          this.emit("close", r);
+          settle(r);
+        });
+        if (this.stopRequested !== undefined) return void sup.stop(this.stopRequested);
+        sup.start();
+      },
+      (err: unknown) => {
+        removeSignals();
+        const error = new UniclusterError("E_SPAWN", `could not set up the ${plan.choice.strategy} strategy: ${(err as Error).message}`, { cause: err });
+        settle({ code: error.exitCode, error });
+      },
+    );
+  }
+
+  get strategy(): StrategyName {
+    return this.plan.choice.strategy;
+  }
+  get runtime(): RuntimeInfo {
+    return this.plan.runtime;
+  }
+  workers() {
+    return this.supervisor?.workers() ?? [];
+  }
+  stop(options: { force?: boolean } = {}): Promise<CloseResult> {
+    if (this.supervisor) return this.supervisor.stop(options.force);
+    this.stopRequested = Boolean(options.force) || Boolean(this.stopRequested);
+    return this.closed;
+  }
+}
+
+class WorkerSide extends EventEmitter<ClusterEvents> implements Cluster {
+  readonly role = "worker" as const;
+  readonly ready: Promise<void>;
+  readonly closed = new Promise<CloseResult>(() => {});
+  readonly strategy: StrategyName;
+  constructor(readonly runtime: RuntimeInfo, run: () => unknown) {
+    super();
+    const state = installWorker();
+    this.strategy = state.strategy;
+    this.ready = quiet(Promise.resolve().then(run).then(() => {}));
+  }
+  workers() {
+    return [];
+  }
+  stop(): Promise<CloseResult> {
+    void installWorker().shutdown("stop");
+    return this.closed;
+  }
+}
+
+/**
+ * Starts a cluster. Script mode: `launch({ script: "app.js", workers: 4 })`. Same-file mode:
+ * `launch({ worker: () => startServer(), primary: () => setup() })` — the same file runs in the
+ * primary (which runs `primary` once and starts the workers) and in each worker (which runs
+ * `worker`). Throws a UniclusterError (code E_USAGE, E_SCRIPT, E_STRATEGY_UNSUPPORTED, ...) for
+ * bad options, before anything starts.
+ */
+export function launch(options: LaunchOptions): Cluster {
+  const plan = options.worker !== undefined && process.env.UNICLUSTER_WORKER_ID !== undefined ? undefined : planLaunch(options);
+  if (!plan) {
+    if (typeof options.worker !== "function") throw new UniclusterError("E_USAGE", "worker must be a function");
+    return new WorkerSide(detectRuntime(), options.worker);
+  }
+  const log = options.log === false ? () => {} : (options.log ?? defaultLog);
+  const handle = new PrimaryCluster(plan, log, options.signals ?? true);
+  if (options.primary) {
+    void Promise.resolve()
+      .then(options.primary)
+      .catch((err: unknown) => {
+        log(`primary() failed: ${(err as Error)?.message ?? String(err)}`);
+        void handle.stop();
+      });
+  }
+  return handle;
+}

@@ -1,0 +1,71 @@
+/**
+ * Everything decided before a worker starts, synchronously, so bad input fails at `launch()`:
+ * options -> runtime -> capabilities -> strategy -> what each worker runs.
+ */
+import os from "node:os";
+import path from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import { usageError } from "../errors.js";
+import { type LaunchOptions, type ResolvedOptions, resolveOptions } from "../options.js";
+import { type Capabilities, capabilitiesOf } from "../runtime/capabilities.js";
+import { detectRuntime, type RuntimeInfo } from "../runtime/detect.js";
+import { type StrategyChoice, selectStrategy } from "../strategy/select.js";
+import type { StrategyConfig } from "../strategy/types.js";
+import { resolveScript } from "./script.js";
+
+export interface LaunchPlan {
+  readonly runtime: RuntimeInfo;
+  readonly capabilities: Capabilities;
+  readonly choice: StrategyChoice;
+  readonly options: ResolvedOptions;
+  readonly config: StrategyConfig;
+  readonly env: Record<string, string>;
+}
+
+/** Cores this process may use (cgroup/affinity aware where the runtime has the API). */
+export function availableCores(): number {
+  return typeof os.availableParallelism === "function" ? os.availableParallelism() : Math.max(1, os.cpus().length);
+}
+
+/** The worker bootstrap, built next to this bundle as `dist/worker.js`. */
+export function workerEntry(): string {
+  return fileURLToPath(new URL("./worker.js", import.meta.url));
+}
+
+export function planLaunch(input: LaunchOptions): LaunchPlan {
+  const runtime = detectRuntime();
+  const capabilities = capabilitiesOf(runtime);
+  const options = resolveOptions(input, availableCores());
+  const choice = selectStrategy(options.strategy, runtime, capabilities);
+  const cwd = path.resolve(input.cwd ?? process.cwd());
+  if (input.script !== undefined && input.worker !== undefined) throw usageError("give either script or worker, not both");
+
+  let target: string;
+  let execArgv = [...options.execArgv];
+  if (input.worker !== undefined) {
+    if (typeof input.worker !== "function") throw usageError("worker must be a function");
+    // Same-file mode: workers re-run the main script, whose launch() call then runs `worker`.
+    const main = process.argv[1];
+    if (!main) throw usageError("same-file mode needs a main script (process.argv[1] is empty)");
+    target = path.resolve(main);
+    // Keep the primary's own loaders (e.g. --import=tsx) so the same file loads the same way.
+    if (runtime.name !== "deno") execArgv = [...process.execArgv, ...execArgv];
+  } else if (typeof input.script === "string" && input.script !== "") {
+    target = resolveScript(input.script, cwd, runtime, capabilities, execArgv);
+  } else {
+    throw usageError("no script given", "usage: unicluster [options] <script> [-- script args]");
+  }
+
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+  Object.assign(env, options.env);
+  return {
+    runtime,
+    capabilities,
+    choice,
+    options,
+    env,
+    config: { entry: workerEntry(), args: [target, ...(input.args ?? [])], execArgv, cwd },
+  };
+}

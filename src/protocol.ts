@@ -1,0 +1,86 @@
+/**
+ * The messages between the primary and its workers, over the IPC channel both strategies give.
+ * Every message carries `unicluster: 1` so it never collides with the app's own `process.send`
+ * traffic or with node:cluster's internal messages. Each is validated on arrival: anything that is
+ * not exactly one of these shapes is dropped (the app may use IPC for its own purposes).
+ */
+
+/** Marker on every protocol message. Bump on incompatible changes. */
+export const PROTOCOL = 1 as const;
+
+/** A server the worker opened, as reported to the primary. */
+export interface ListenAddress {
+  /** `127.0.0.1`, `::`, ... or a unix socket path. */
+  readonly address: string;
+  /** TCP port; 0 for unix sockets. */
+  readonly port: number;
+}
+
+/** A worker-side error, flattened for IPC (Errors do not survive structured clone everywhere). */
+export interface ErrorInfo {
+  readonly name: string;
+  readonly message: string;
+  readonly code?: string;
+  /** For listen errors: the port involved. */
+  readonly port?: number;
+}
+
+export type FromWorker =
+  | { unicluster: typeof PROTOCOL; type: "listening"; address: ListenAddress }
+  | { unicluster: typeof PROTOCOL; type: "ready" }
+  | { unicluster: typeof PROTOCOL; type: "error"; error: ErrorInfo; fatal: boolean };
+
+export type ToWorker = { unicluster: typeof PROTOCOL; type: "shutdown"; reason: "stop" | "reload" | "scale" };
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** True when the message is meant for unicluster at all (even if malformed). */
+export function isProtocolMessage(msg: unknown): boolean {
+  return isRecord(msg) && "unicluster" in msg;
+}
+
+/** Validates a message from a worker; returns null for anything malformed or unknown. */
+export function parseFromWorker(msg: unknown): FromWorker | null {
+  if (!isRecord(msg) || msg.unicluster !== PROTOCOL) return null;
+  switch (msg.type) {
+    case "ready":
+      return { unicluster: PROTOCOL, type: "ready" };
+    case "listening": {
+      const a = msg.address;
+      if (!isRecord(a) || typeof a.address !== "string" || typeof a.port !== "number") return null;
+      if (!Number.isInteger(a.port) || a.port < 0 || a.port > 65535 || a.address.length > 4096) return null;
+      return { unicluster: PROTOCOL, type: "listening", address: { address: a.address, port: a.port } };
+    }
+    case "error": {
+      const e = msg.error;
+      if (!isRecord(e) || typeof e.message !== "string" || typeof msg.fatal !== "boolean") return null;
+      const clip = (s: string) => (s.length > 2000 ? `${s.slice(0, 2000)}…` : s);
+      return {
+        unicluster: PROTOCOL,
+        type: "error",
+        fatal: msg.fatal,
+        error: {
+          name: typeof e.name === "string" ? clip(e.name) : "Error",
+          message: clip(e.message),
+          code: typeof e.code === "string" ? clip(e.code) : undefined,
+          port: typeof e.port === "number" && Number.isInteger(e.port) ? e.port : undefined,
+        },
+      };
+    }
+    default:
+      return null;
+  }
+}
+
+/** Validates a message from the primary; returns null for anything else. */
+export function parseToWorker(msg: unknown): ToWorker | null {
+  if (!isRecord(msg) || msg.unicluster !== PROTOCOL || msg.type !== "shutdown") return null;
+  const reason = msg.reason === "reload" || msg.reason === "scale" ? msg.reason : "stop";
+  return { unicluster: PROTOCOL, type: "shutdown", reason };
+}
+
+export function toWorker(reason: ToWorker["reason"]): ToWorker {
+  return { unicluster: PROTOCOL, type: "shutdown", reason };
+}

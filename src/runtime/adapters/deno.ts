@@ -1,0 +1,31 @@
+/**
+ * Deno: `child_process.fork` starts `deno run -A --unstable-* <script>` but takes `execArgv` as
+ * V8 flags (seen on 2.7.14, shared/RUNTIMES.md), so a Deno flag such as `--unstable-net` — which
+ * `Deno.serve({ reusePort })` needs — cannot go through it. We spawn `deno run` ourselves with an
+ * `ipc` stdio slot, which Deno's node:child_process turns into a working process.send channel.
+ * https://docs.deno.com/runtime/reference/cli/run/
+ */
+import { spawn } from "node:child_process";
+import type { RuntimeAdapter } from "../adapter.js";
+
+/** Flags every Deno worker gets: all permissions (the launcher had them), Node compat, reusePort. */
+const DENO_WORKER_FLAGS = [
+  "run",
+  "-A",
+  "--unstable-net",
+  "--unstable-node-globals",
+  "--unstable-bare-node-builtins",
+  "--unstable-detect-cjs",
+];
+
+export const denoAdapter: RuntimeAdapter = {
+  runtime: "deno",
+  fork(rt, entry, args, opts) {
+    return spawn(rt.execPath, [...DENO_WORKER_FLAGS, ...opts.execArgv, entry, ...args], {
+      env: opts.env,
+      cwd: opts.cwd,
+      stdio: ["inherit", "inherit", "inherit", "ipc"],
+    });
+  },
+  clusterExecArgv: (execArgv) => [...execArgv],
+};

@@ -1,0 +1,37 @@
+/**
+ * Strategy `cluster`: node:cluster forks the workers and shares their listening sockets. On Node
+ * and Deno >= 2.8 the primary accepts and hands connections round-robin; on Bun each worker binds
+ * with SO_REUSEPORT and the kernel balances (shared/RUNTIMES.md).
+ * https://nodejs.org/api/cluster.html
+ */
+import type { Cluster } from "node:cluster";
+import type { RuntimeAdapter } from "../runtime/adapter.js";
+import { type Strategy, type StrategyConfig, wrapProcess } from "./types.js";
+
+/**
+ * node:cluster is imported lazily: on runtimes without it (Bun < 1.1.25) merely loading it can
+ * fail, and the reuseport strategy must not pay for it.
+ */
+export async function createClusterStrategy(config: StrategyConfig, adapter: RuntimeAdapter): Promise<Strategy> {
+  const mod = (await import("node:cluster")) as unknown as { default?: Cluster } & Cluster;
+  const cluster = mod.default ?? mod;
+  cluster.setupPrimary({
+    exec: config.entry,
+    args: [...config.args],
+    execArgv: adapter.clusterExecArgv(config.execArgv),
+    cwd: config.cwd,
+    silent: false,
+  } as Parameters<Cluster["setupPrimary"]>[0]);
+  return {
+    name: "cluster",
+    spawn(spec) {
+      const worker = cluster.fork(spec.env);
+      return wrapProcess(
+        worker,
+        () => worker.process?.pid,
+        (msg) => worker.send(msg),
+        (signal) => worker.process.kill(signal),
+      );
+    },
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * Picks the strategy: `auto` takes node:cluster where the runtime really shares ports through it,
+ * else reuseport; an explicit choice the runtime cannot honour is a usage error that says why and
+ * what would work.
+ */
+import { UniclusterError } from "../errors.js";
+import type { StrategyName } from "../options.js";
+import type { Capabilities } from "../runtime/capabilities.js";
+import type { RuntimeInfo } from "../runtime/detect.js";
+
+export interface StrategyChoice {
+  readonly strategy: StrategyName;
+  /** One line: why this strategy. */
+  readonly why: string;
+}
+
+/** Whether reuseport can work at all: through node:net, or through the runtime's own server. */
+export function reusePortAvailable(caps: Capabilities): boolean {
+  return caps.reusePortNet.supported || caps.reusePortNative.supported;
+}
+
+export function selectStrategy(requested: "auto" | StrategyName, rt: RuntimeInfo, caps: Capabilities): StrategyChoice {
+  const label = `${rt.name} ${rt.version} on ${rt.platform}`;
+  const canCluster = caps.cluster.supported;
+  const canReuse = reusePortAvailable(caps);
+  if (requested === "cluster") {
+    if (canCluster) return { strategy: "cluster", why: "requested" };
+    throw new UniclusterError("E_STRATEGY_UNSUPPORTED", `--strategy cluster cannot work on ${label}: node:cluster ${caps.cluster.reason}`, {
+      hint: canReuse ? "use --strategy reuseport (or auto)" : "no strategy can share a port here",
+    });
+  }
+  if (requested === "reuseport") {
+    if (canReuse) return { strategy: "reuseport", why: "requested" };
+    throw new UniclusterError("E_STRATEGY_UNSUPPORTED", `--strategy reuseport cannot work on ${label}: reusePort ${caps.reusePortNet.reason}`, {
+      hint: canCluster ? "use --strategy cluster (or auto)" : "no strategy can share a port here",
+    });
+  }
+  if (canCluster) return { strategy: "cluster", why: "node:cluster shares ports on this runtime" };
+  if (canReuse) return { strategy: "reuseport", why: `node:cluster unavailable (${caps.cluster.reason})` };
+  throw new UniclusterError("E_STRATEGY_UNSUPPORTED", `no strategy can share a port on ${label}`, {
+    hint: `node:cluster ${caps.cluster.reason}; reusePort ${caps.reusePortNet.reason}`,
+  });
+}

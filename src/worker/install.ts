@@ -1,0 +1,143 @@
+/**
+ * Turns the current process into a unicluster worker: patches servers, answers the primary's
+ * shutdown request, exits when the primary is gone, reports readiness and fatal errors. Used by
+ * the script-mode bootstrap and by `launch()` in same-file mode. Idempotent.
+ */
+import process from "node:process";
+import { type ErrorInfo, type FromWorker, parseToWorker, PROTOCOL } from "../protocol.js";
+import { capabilitiesOf } from "../runtime/capabilities.js";
+import { detectRuntime } from "../runtime/detect.js";
+import { patchBunServe } from "./native-bun.js";
+import { patchDenoServe } from "./native-deno.js";
+import { drainAll, patchNodeListen } from "./servers.js";
+import { getWorkerState, setWorkerState, type ShutdownContext, type ShutdownHook, type WorkerState } from "./state.js";
+
+/**
+ * How long an idle keep-alive connection may stay open once draining starts, so a client that is
+ * about to reuse it gets one more answer (with `Connection: close`) instead of a reset.
+ */
+const IDLE_WINDOW_MS = 1000;
+/** When the primary vanished, how long the worker may spend draining before it exits anyway. */
+const ORPHAN_EXIT_MS = 500;
+
+function send(msg: FromWorker): void {
+  try {
+    if (process.connected && typeof process.send === "function") process.send(msg);
+  } catch {
+    // The channel closed under us: the primary is gone and the disconnect handler will exit.
+  }
+}
+
+export function errorInfo(err: unknown): ErrorInfo {
+  if (err instanceof Error) {
+    const e = err as Error & { code?: unknown; port?: unknown };
+    return {
+      name: e.name,
+      message: e.message,
+      code: typeof e.code === "string" ? e.code : undefined,
+      port: typeof e.port === "number" ? e.port : undefined,
+    };
+  }
+  return { name: "Error", message: String(err) };
+}
+
+const reported = new WeakSet<object>();
+
+/** Tells the primary about an error that is ending this worker (shown in its exit line). */
+export function reportFatal(err: unknown): void {
+  if (typeof err === "object" && err !== null) {
+    if (reported.has(err)) return;
+    reported.add(err);
+  }
+  send({ unicluster: PROTOCOL, type: "error", error: errorInfo(err), fatal: true });
+}
+
+export function installWorker(): WorkerState {
+  const existing = getWorkerState();
+  if (existing) return existing;
+
+  const env = process.env;
+  const id = Number(env.UNICLUSTER_WORKER_ID ?? 0);
+  const strategy = env.UNICLUSTER_STRATEGY === "reuseport" ? "reuseport" : "cluster";
+  const readyOn = env.UNICLUSTER_READY_ON === "message" ? "message" : "listen";
+  const runtime = detectRuntime();
+  const caps = capabilitiesOf(runtime);
+
+  const hooks = new Set<ShutdownHook>();
+  let isReady = false;
+  let stopping: Promise<void> | undefined;
+
+  const state: WorkerState = {
+    id,
+    strategy,
+    hooks,
+    get shuttingDown() {
+      return stopping !== undefined;
+    },
+    markReady(source) {
+      if (isReady || (readyOn === "message" && source === "listen")) return;
+      isReady = true;
+      send({ unicluster: PROTOCOL, type: "ready" });
+    },
+    shutdown(reason) {
+      stopping ??= runShutdown(reason);
+      return stopping;
+    },
+  };
+
+  async function runShutdown(reason: ShutdownContext["reason"]): Promise<void> {
+    const drained = drainAll(IDLE_WINDOW_MS);
+    const results = await Promise.allSettled([...hooks].map(async (hook) => hook({ reason, drained })));
+    await drained;
+    let failed = false;
+    for (const r of results) {
+      if (r.status === "rejected") {
+        failed = true;
+        console.error(`unicluster: worker ${id}: shutdown hook failed:`, r.reason);
+      }
+    }
+    process.exit(failed ? 1 : 0);
+  }
+
+  const onListening = (address: { address: string; port: number }) => {
+    send({ unicluster: PROTOCOL, type: "listening", address });
+    state.markReady("listen");
+  };
+
+  // reuseport: every TCP listen must carry reusePort, through whichever API the runtime honours
+  // it (capability table). cluster: the runtime's node:cluster shares node:net servers itself.
+  const reuse = strategy === "reuseport";
+  patchNodeListen({
+    reusePort: !reuse ? false : caps.reusePortNet.supported ? "net" : "unsupported",
+    unsupportedHint:
+      runtime.name === "bun"
+        ? "Bun's node:http/node:net ignore reusePort outside node:cluster (oven-sh/bun#43690), so workers cannot share this port; use Bun.serve(), or --strategy cluster on Bun >= 1.1.25"
+        : `node:net cannot share a port on ${runtime.name} ${runtime.version}: ${caps.reusePortNet.reason}`,
+    onListening,
+  });
+  // Bun's node:cluster shares Bun.serve ports through SO_REUSEPORT only when the server asks for
+  // it, so Bun.serve gets reusePort in both strategies (shared/RUNTIMES.md, test/e2e Bun cells).
+  if (runtime.name === "bun") patchBunServe({ reusePort: reuse || runtime.platform === "linux", onListening });
+  if (runtime.name === "deno") patchDenoServe({ reusePort: reuse, onListening });
+
+  process.on("message", (raw: unknown) => {
+    const msg = parseToWorker(raw);
+    if (msg) void state.shutdown(msg.reason);
+  });
+  // The primary died (even by SIGKILL): its end of the IPC channel closed. Exit quickly so no
+  // orphan keeps the port; in-flight requests get a brief chance to finish.
+  process.on("disconnect", () => {
+    setTimeout(() => process.exit(1), ORPHAN_EXIT_MS).unref?.();
+    void state.shutdown("primary-gone");
+  });
+  // Ctrl-C sends SIGINT to the whole process group: the primary orchestrates the stop, so the
+  // worker must not die mid-request. A SIGTERM sent to the worker alone drains it.
+  process.on("SIGINT", () => {});
+  process.on("SIGTERM", () => void state.shutdown("signal"));
+  // Observe (not handle) fatal errors, so the primary can name the cause of the exit.
+  process.on("uncaughtExceptionMonitor", (err: unknown) => reportFatal(err));
+  // The IPC channel stays referenced: node:cluster workers wait on it for their listen handles.
+
+  setWorkerState(state);
+  return state;
+}

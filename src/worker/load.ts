@@ -1,0 +1,53 @@
+/**
+ * Loads the user's script the way its runtime would run it as the main module, so it needs no
+ * change: CommonJS through `Module._load(path, null, true)` on Node (so `require.main === module`
+ * holds, as PM2 does), everything else (ESM, top-level await, TypeScript where the runtime strips
+ * types, Bun and Deno) through `import()`.
+ */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+
+function nearestPackageType(file: string): string | undefined {
+  let dir = path.dirname(file);
+  for (;;) {
+    try {
+      const pkg = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { type?: string };
+      return pkg.type ?? "commonjs";
+    } catch {
+      const up = path.dirname(dir);
+      if (up === dir) return undefined;
+      dir = up;
+    }
+  }
+}
+
+function looksCommonJs(file: string): boolean {
+  const ext = path.extname(file);
+  if (ext === ".cjs") return true;
+  if (ext !== ".js") return false;
+  return nearestPackageType(file) !== "module";
+}
+
+export async function loadScript(file: string, runtime: "node" | "bun" | "deno"): Promise<void> {
+  if (runtime === "node" && looksCommonJs(file)) {
+    const require = createRequire(file);
+    const Module = require("node:module") as { _load?: (request: string, parent: null, isMain: boolean) => unknown };
+    if (typeof Module._load === "function") {
+      try {
+        Module._load(file, null, true);
+        return;
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        // A `.js` file with ESM syntax and no "type": fall through to import(), which detects it.
+        if (code !== "ERR_REQUIRE_ESM" && code !== "ERR_REQUIRE_ASYNC_MODULE" && !isEsmSyntaxError(err)) throw err;
+      }
+    }
+  }
+  await import(pathToFileURL(file).href);
+}
+
+function isEsmSyntaxError(err: unknown): boolean {
+  return err instanceof SyntaxError && /import statement outside a module|export/.test(err.message);
+}

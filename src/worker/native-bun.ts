@@ -1,0 +1,43 @@
+/**
+ * Wraps `Bun.serve` so Bun-native servers are tracked (readiness, graceful stop) and, where the
+ * strategy needs it, share their port with `reusePort: true`.
+ * Docs: https://bun.com/docs/api/http — `reusePort` (Linux), `server.stop()` lets in-flight
+ * requests finish (`stop(true)` would cut them).
+ */
+import type { ListenAddress } from "../protocol.js";
+import { portZeroError, trackServer } from "./servers.js";
+
+interface BunServer {
+  readonly port?: number;
+  readonly hostname?: string;
+  stop(closeActiveConnections?: boolean): void | Promise<void>;
+}
+interface BunGlobal {
+  serve(options: Record<string, unknown>, ...rest: unknown[]): BunServer;
+}
+
+export function patchBunServe(opts: { reusePort: boolean; onListening(a: ListenAddress): void }): void {
+  const bun = (globalThis as { Bun?: BunGlobal }).Bun;
+  if (!bun || typeof bun.serve !== "function") return;
+  const original = bun.serve;
+  const serve = function serve(this: unknown, options: Record<string, unknown>, ...rest: unknown[]) {
+    let effective = options;
+    if (opts.reusePort && options && typeof options === "object" && options.unix === undefined) {
+      if (options.port === 0 || options.port === "0") throw portZeroError("Bun.serve()");
+      // Keep the prototype: an options object may be a class instance with a fetch method.
+      effective = Object.assign(Object.create(Object.getPrototypeOf(options)), options, { reusePort: true });
+    }
+    const server = original.call(this ?? bun, effective, ...rest);
+    let stopped: Promise<void> | undefined;
+    trackServer({
+      drain: () => (stopped ??= Promise.resolve(server.stop(false)).then(() => {})),
+    });
+    if (server.port !== undefined) opts.onListening({ address: server.hostname ?? "", port: server.port });
+    return server;
+  };
+  try {
+    bun.serve = serve as BunGlobal["serve"];
+  } catch {
+    Object.defineProperty(bun, "serve", { value: serve, configurable: true, writable: true });
+  }
+}

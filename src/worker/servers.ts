@@ -1,0 +1,150 @@
+/**
+ * Tracks every server the app opens, so readiness and graceful stop work the same in every
+ * strategy, and (reuseport strategy) makes each TCP listen share its port with `reusePort`.
+ * node:net / node:http / node:https are caught at `net.Server.prototype.listen`; the runtimes'
+ * own servers (`Bun.serve`, `Deno.serve`) are wrapped by `native-bun.ts` / `native-deno.ts`.
+ */
+import http from "node:http";
+import net from "node:net";
+import { UniclusterError } from "../errors.js";
+import type { ListenAddress } from "../protocol.js";
+import { planListen } from "./listen-args.js";
+
+/** A server this worker opened, reduced to what a graceful stop needs. */
+export interface TrackedServer {
+  /** Stop accepting, let in-flight work finish, close; resolves when fully closed. */
+  drain(idleWindowMs: number): Promise<void>;
+}
+
+export interface ListenPolicy {
+  /**
+   * `false`: leave listen calls alone (cluster strategy). `"net"`: add `reusePort: true`.
+   * `"unsupported"`: a node:net listen cannot share its port here; fail with `unsupportedHint`.
+   */
+  readonly reusePort: false | "net" | "unsupported";
+  /** Why node:net cannot share a port on this runtime, and what to use instead. */
+  readonly unsupportedHint?: string;
+  /** Called once per server when it starts listening. */
+  onListening(address: ListenAddress): void;
+}
+
+const servers = new Set<TrackedServer>();
+const seen = new WeakSet<object>();
+
+/** Registers a server for graceful stop; returns a function that forgets it. */
+export function trackServer(server: TrackedServer): () => void {
+  servers.add(server);
+  return () => servers.delete(server);
+}
+
+/** Drains every tracked server in parallel. */
+export async function drainAll(idleWindowMs: number): Promise<void> {
+  await Promise.all([...servers].map((s) => s.drain(idleWindowMs).catch(() => {})));
+}
+
+export function portZeroError(api: string): UniclusterError {
+  return new UniclusterError(
+    "E_LISTEN_UNSUPPORTED",
+    `${api} on port 0 cannot be shared: in the reuseport strategy every worker would get a different random port`,
+    { hint: "listen on a fixed port (e.g. process.env.PORT), or use --strategy cluster" },
+  );
+}
+
+function addressOf(server: net.Server): ListenAddress {
+  const a = server.address();
+  if (a && typeof a === "object") return { address: a.address, port: a.port };
+  return { address: typeof a === "string" ? a : "", port: 0 };
+}
+
+// Node >= 19 http.Server#close() also closes idle keep-alive sockets at once, which races a
+// client that is just sending its next request on one. net.Server#close() only stops accepting;
+// we then answer each further request with `Connection: close` and close the idle sockets after
+// a window. Used only where http.Server really is a net.Server subclass (Node); elsewhere
+// server.close() is the best the runtime offers.
+const netClose = net.Server.prototype.close;
+const httpIsNetSubclass = Object.getPrototypeOf(http.Server.prototype) === net.Server.prototype;
+
+function trackNodeServer(server: net.Server, policy: ListenPolicy): void {
+  if (seen.has(server)) return;
+  seen.add(server);
+  const isHttp = typeof (server as http.Server).closeIdleConnections === "function";
+  const inflight = new Set<http.ServerResponse>();
+  let draining = false;
+  if (isHttp) {
+    server.prependListener("request", (_req: http.IncomingMessage, res: http.ServerResponse) => {
+      if (draining) {
+        if (!res.headersSent) res.setHeader("Connection", "close");
+        return;
+      }
+      inflight.add(res);
+      res.once("close", () => inflight.delete(res));
+    });
+  }
+  server.on("listening", () => policy.onListening(addressOf(server)));
+  const entry: TrackedServer = {
+    drain: (idleWindowMs) =>
+      new Promise<void>((resolve) => {
+        draining = true;
+        for (const res of inflight) if (!res.headersSent) res.setHeader("Connection", "close");
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const done = () => {
+          clearTimeout(timer);
+          forget();
+          resolve();
+        };
+        if (!server.listening) return done();
+        if (isHttp && httpIsNetSubclass) {
+          netClose.call(server, done);
+          const closeIdle = () => {
+            (server as http.Server).closeIdleConnections();
+            timer = setTimeout(closeIdle, 100);
+          };
+          timer = setTimeout(closeIdle, idleWindowMs);
+        } else {
+          server.close(done);
+        }
+      }),
+  };
+  const forget = trackServer(entry);
+  server.once("close", forget);
+}
+
+const PATCHED = Symbol.for("unicluster.listenPatched");
+const IN_LISTEN = Symbol.for("unicluster.inListen");
+
+type Listen = (this: net.Server, ...args: unknown[]) => net.Server;
+
+/** Wraps `listen` on net.Server (and http.Server where a runtime gives it its own). */
+export function patchNodeListen(policy: ListenPolicy): void {
+  const protos = new Set<object>([net.Server.prototype, http.Server.prototype]);
+  for (const proto of protos) {
+    const target = proto as unknown as { listen: Listen & { [PATCHED]?: true } };
+    if (!Object.prototype.hasOwnProperty.call(proto, "listen") || target.listen[PATCHED]) continue;
+    const original = target.listen;
+    const wrapped = function listen(this: net.Server & { [IN_LISTEN]?: boolean }, ...args: unknown[]) {
+      // A runtime's http.Server#listen may call net.Server#listen on the same object.
+      if (this[IN_LISTEN]) return original.apply(this, args);
+      let callArgs = args;
+      if (policy.reusePort) {
+        const plan = planListen(args);
+        if (plan.kind === "tcp") {
+          if (!plan.options.port) throw portZeroError("listen()");
+          if (policy.reusePort === "unsupported") {
+            throw new UniclusterError("E_LISTEN_UNSUPPORTED", policy.unsupportedHint ?? "reusePort is not supported here");
+          }
+          const options = { ...plan.options, reusePort: true };
+          callArgs = plan.callback ? [options, plan.callback] : [options];
+        }
+      }
+      trackNodeServer(this, policy);
+      this[IN_LISTEN] = true;
+      try {
+        return original.apply(this, callArgs);
+      } finally {
+        this[IN_LISTEN] = false;
+      }
+    } as Listen & { [PATCHED]?: true };
+    wrapped[PATCHED] = true;
+    target.listen = wrapped;
+  }
+}

@@ -1,0 +1,33 @@
+import { readFileSync } from "node:fs";
+import { defineConfig, type Options } from "tsup";
+
+const { version } = JSON.parse(readFileSync("./package.json", "utf8")) as { version: string };
+const shared: Options = {
+  target: "node20",
+  platform: "node",
+  define: { __VERSION__: JSON.stringify(version) },
+  sourcemap: false,
+  // Keep node: specifiers as they are: Bun and Deno resolve them too.
+  external: [/^node:/],
+};
+
+export default defineConfig([
+  // ESM: the library, the CLI and the worker entry (its own entry: workers load only it).
+  {
+    ...shared,
+    entry: { index: "src/index.ts", cli: "src/cli.ts", worker: "src/worker/bootstrap.ts" },
+    format: ["esm"] as Options["format"],
+    dts: { entry: { index: "src/index.ts" } },
+    clean: true,
+    shims: true,
+    splitting: true,
+  },
+  // CJS: the library only, for require(); it starts the same ESM worker entry.
+  {
+    ...shared,
+    entry: { index: "src/index.ts" },
+    format: ["cjs"],
+    dts: { entry: { index: "src/index.ts" } },
+    shims: true,
+  },
+]);
