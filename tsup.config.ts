@@ -9,6 +9,8 @@ const shared: Options = {
   sourcemap: false,
   // Keep node: specifiers as they are: Bun and Deno resolve them too.
   external: [/^node:/],
+  // Keep `node:` prefixes in the output: Deno 2.7 refuses bare `process` / `fs` imports.
+  removeNodeProtocol: false,
 };
 
 export default defineConfig([

@@ -30,10 +30,10 @@ function send(msg: FromWorker): void {
 
 export function errorInfo(err: unknown): ErrorInfo {
   if (err instanceof Error) {
-    const e = err as Error & { code?: unknown; port?: unknown };
+    const e = err as Error & { code?: unknown; port?: unknown; hint?: unknown };
     return {
       name: e.name,
-      message: e.message,
+      message: typeof e.hint === "string" ? `${e.message} (${e.hint})` : e.message,
       code: typeof e.code === "string" ? e.code : undefined,
       port: typeof e.port === "number" ? e.port : undefined,
     };
@@ -118,7 +118,7 @@ export function installWorker(): WorkerState {
   // Bun's node:cluster shares Bun.serve ports through SO_REUSEPORT only when the server asks for
   // it, so Bun.serve gets reusePort in both strategies (shared/RUNTIMES.md, test/e2e Bun cells).
   if (runtime.name === "bun") patchBunServe({ reusePort: reuse || runtime.platform === "linux", onListening });
-  if (runtime.name === "deno") patchDenoServe({ reusePort: reuse, onListening });
+  if (runtime.name === "deno") patchDenoServe({ reusePort: reuse ? "always" : "cluster", onListening });
 
   process.on("message", (raw: unknown) => {
     const msg = parseToWorker(raw);

@@ -6,6 +6,7 @@
  * `server.shutdown()` stops accepting and lets in-flight requests finish.
  */
 import type { ListenAddress } from "../protocol.js";
+import { UniclusterError } from "../errors.js";
 import { portZeroError, trackServer } from "./servers.js";
 
 interface DenoServer {
@@ -16,12 +17,43 @@ interface DenoGlobal {
   serve(...args: unknown[]): DenoServer;
 }
 
-export function patchDenoServe(opts: { reusePort: boolean; onListening(a: ListenAddress): void }): void {
+/**
+ * Whether this process may use `reusePort` (it runs with `--unstable-net`). Deno has no API that
+ * lists its flags, and trying an unstable API without the flag does not throw: Deno prints a
+ * notice and exits the process with code 70 (seen on 2.9.6). So we read our own command line
+ * (Linux `/proc`); where that is unreadable we assume yes and let Deno speak for itself.
+ * Limit: `"unstable": ["net"]` in a deno.json also enables it, which this check cannot see.
+ */
+function reusePortAllowed(deno: { readTextFileSync?: (p: string) => string }): boolean {
+  let cmdline: string[];
+  try {
+    cmdline = (deno.readTextFileSync?.("/proc/self/cmdline") ?? "").split("\0");
+  } catch {
+    return true;
+  }
+  return cmdline.some((a) => a === "--unstable-net" || a === "--unstable");
+}
+
+/**
+ * `reusePort`: "always" (reuseport strategy; the Deno adapter starts workers with
+ * --unstable-net), "cluster" (node:cluster workers: Deno's cluster does not share Deno.serve
+ * sockets, so each worker must bind with reusePort; cluster workers inherit the launcher's own
+ * flags, and Deno takes cluster `execArgv` as V8 flags, so only `deno run --unstable-net` on the
+ * launcher gives it — shared/RUNTIMES.md, test/e2e Deno.serve cells), or "never".
+ */
+export function patchDenoServe(opts: { reusePort: "always" | "cluster"; onListening(a: ListenAddress): void }): void {
   const deno = (globalThis as { Deno?: DenoGlobal }).Deno;
   if (!deno || typeof deno.serve !== "function") return;
   const original = deno.serve;
   const serve = function serve(this: unknown, ...args: unknown[]) {
-    if (opts.reusePort) {
+    if (opts.reusePort === "cluster" && !reusePortAllowed(deno as never)) {
+      throw new UniclusterError(
+        "E_LISTEN_UNSUPPORTED",
+        "Deno.serve() in node:cluster workers must bind with reusePort, which Deno allows only with --unstable-net",
+        { hint: "start the launcher with `deno run -A --unstable-net`, or use --strategy reuseport" },
+      );
+    }
+    {
       const first = args[0];
       if (typeof first === "function") {
         args = [{ reusePort: true }, ...args];

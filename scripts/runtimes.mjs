@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+// The test matrix's runtimes, installed from the npm registry at pinned versions into a cache
+// shared between runs (and between clones on the same machine), so `npm test` brings what it
+// needs on a fresh machine and costs nothing when the cache is warm.
+//
+//   node scripts/runtimes.mjs install   install every missing runtime (parallel), verify versions
+//   node scripts/runtimes.mjs list      print "id path version" per runtime
+//
+// We run the real binaries, never the npm .bin shims: a shim killed by a test can leave the real
+// runtime running (shared/RUNTIMES.md, "Process handling").
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+
+/** The matrix (issue 3). `pkg: null` = the Node running this script (the machine's own). */
+export const MATRIX = [
+  { id: "node20", runtime: "node", pkg: null, version: null },
+  { id: "node24", runtime: "node", pkg: "node", version: "24.21.0" },
+  { id: "bun", runtime: "bun", pkg: "bun", version: "1.4.5" },
+  { id: "bun1.1", runtime: "bun", pkg: "bun", version: "1.1.20" },
+  { id: "deno", runtime: "deno", pkg: "deno", version: "2.9.6" },
+  { id: "deno2.7", runtime: "deno", pkg: "deno", version: "2.7.14" },
+];
+
+/** Where the runtimes live: $UNICLUSTER_RUNTIMES_DIR, else the user cache directory. */
+export function cacheDir() {
+  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache");
+  return process.env.UNICLUSTER_RUNTIMES_DIR || path.join(base, "unicluster", "runtimes");
+}
+
+const BINARIES = {
+  node: ["node_modules", "node", "bin", "node"],
+  bun: ["node_modules", "bun", "bin", "bun.exe"],
+  deno: ["node_modules", "deno", "deno"],
+};
+
+/** Absolute path of the real runtime binary for a matrix entry. */
+export function binaryPath(entry) {
+  if (!entry.pkg) return process.execPath;
+  return path.join(cacheDir(), `${entry.pkg}@${entry.version}`, ...BINARIES[entry.runtime]);
+}
+
+function versionOf(entry) {
+  try {
+    const out = execFileSync(binaryPath(entry), ["--version"], { encoding: "utf8", timeout: 30_000 });
+    return /(\d+\.\d+\.\d+)/.exec(out)?.[1] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function run(cmd, args, cwd) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (out += d));
+    child.on("error", reject);
+    child.on("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(" ")} exited ${code}\n${out}`))));
+  });
+}
+
+async function install(entry) {
+  if (!entry.pkg) return;
+  if (versionOf(entry) === entry.version) return;
+  const dir = path.join(cacheDir(), `${entry.pkg}@${entry.version}`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, "package.json"), '{ "private": true }\n');
+  const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+  await run(npm, ["install", "--no-audit", "--no-fund", "--no-save", "--foreground-scripts", `${entry.pkg}@${entry.version}`], dir);
+  // The bun and deno packages place the binary in a postinstall step; if npm skipped it
+  // (install-script policies), run it ourselves.
+  const installJs = path.join(dir, "node_modules", entry.pkg, "install.js");
+  if (versionOf(entry) !== entry.version && existsSync(installJs)) await run(process.execPath, [installJs], path.dirname(installJs));
+  const got = versionOf(entry);
+  if (got !== entry.version) throw new Error(`${entry.id}: expected ${entry.version} at ${binaryPath(entry)}, got ${got}`);
+}
+
+async function main(command) {
+  if (command === "install") {
+    const started = Date.now();
+    const results = await Promise.allSettled(MATRIX.map(install));
+    const failed = results.map((r, i) => [r, MATRIX[i]]).filter(([r]) => r.status === "rejected");
+    for (const [r, e] of failed) console.error(`runtimes: ${e.id}: ${r.reason.message}`);
+    if (failed.length) process.exit(1);
+    console.error(`runtimes: ${MATRIX.length} ready in ${cacheDir()} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    return;
+  }
+  if (command === "list") {
+    for (const e of MATRIX) console.log(`${e.id}\t${binaryPath(e)}\t${versionOf(e) ?? "missing"}`);
+    return;
+  }
+  console.error("usage: node scripts/runtimes.mjs install|list");
+  process.exit(2);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) await main(process.argv[2]);
