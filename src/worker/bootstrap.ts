@@ -23,8 +23,7 @@ try {
 } catch (err) {
   // Import-time failure (syntax error, throw at top level, failed top-level await): tell the
   // primary, then fail the way the runtime would, with its own error print-out.
-  reportFatal(err);
-  setImmediate(() => {
+  reportFatal(err, () => {
     throw err;
   });
 }

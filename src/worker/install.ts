@@ -20,12 +20,25 @@ const IDLE_WINDOW_MS = 1000;
 /** When the primary vanished, how long the worker may spend draining before it exits anyway. */
 const ORPHAN_EXIT_MS = 500;
 
-function send(msg: FromWorker): void {
+/** Sends to the primary; `then` runs once the message is handed to the OS (or could not be). */
+function send(msg: FromWorker, then?: () => void): void {
+  let done = false;
+  const finish = () => {
+    if (done) return;
+    done = true;
+    then?.();
+  };
   try {
-    if (process.connected && typeof process.send === "function") process.send(msg);
+    if (process.connected && typeof process.send === "function") {
+      process.send(msg, undefined, {}, () => finish());
+      // A runtime that never calls back must not hold the worker: go on after a moment.
+      if (then) setTimeout(finish, 250).unref?.();
+      return;
+    }
   } catch {
     // The channel closed under us: the primary is gone and the disconnect handler will exit.
   }
+  finish();
 }
 
 export function errorInfo(err: unknown): ErrorInfo {
@@ -43,13 +56,16 @@ export function errorInfo(err: unknown): ErrorInfo {
 
 const reported = new WeakSet<object>();
 
-/** Tells the primary about an error that is ending this worker (shown in its exit line). */
-export function reportFatal(err: unknown): void {
+/**
+ * Tells the primary about an error that is ending this worker (shown in its exit line), once per
+ * error object; `then` runs when the report is out.
+ */
+export function reportFatal(err: unknown, then?: () => void): void {
   if (typeof err === "object" && err !== null) {
-    if (reported.has(err)) return;
+    if (reported.has(err)) return then?.();
     reported.add(err);
   }
-  send({ unicluster: PROTOCOL, type: "error", error: errorInfo(err), fatal: true });
+  send({ unicluster: PROTOCOL, type: "error", error: errorInfo(err), fatal: true }, then);
 }
 
 export function installWorker(): WorkerState {
@@ -114,6 +130,7 @@ export function installWorker(): WorkerState {
         ? "Bun's node:http/node:net ignore reusePort outside node:cluster (oven-sh/bun#43690), so workers cannot share this port; use Bun.serve(), or --strategy cluster on Bun >= 1.1.25"
         : `node:net cannot share a port on ${runtime.name} ${runtime.version}: ${caps.reusePortNet.reason}`,
     onListening,
+    onError: (err, then) => reportFatal(err, then),
   });
   // Bun's node:cluster shares Bun.serve ports through SO_REUSEPORT only when the server asks for
   // it, so Bun.serve gets reusePort in both strategies (shared/RUNTIMES.md, test/e2e Bun cells).

@@ -5,7 +5,7 @@
  * requests finish (`stop(true)` would cut them).
  */
 import type { ListenAddress } from "../protocol.js";
-import { portZeroError, trackServer } from "./servers.js";
+import { insideNodeListen, portZeroError, trackServer } from "./servers.js";
 
 interface BunServer {
   readonly port?: number;
@@ -21,6 +21,8 @@ export function patchBunServe(opts: { reusePort: boolean; onListening(a: ListenA
   if (!bun || typeof bun.serve !== "function") return;
   const original = bun.serve;
   const serve = function serve(this: unknown, options: Record<string, unknown>, ...rest: unknown[]) {
+    // node:http on Bun is built on Bun.serve: the listen patch already handles those servers.
+    if (insideNodeListen()) return original.call(this ?? bun, options, ...rest);
     let effective = options;
     if (opts.reusePort && options && typeof options === "object" && options.unix === undefined) {
       if (options.port === 0 || options.port === "0") throw portZeroError("Bun.serve()");

@@ -26,6 +26,17 @@ export interface ListenPolicy {
   readonly unsupportedHint?: string;
   /** Called once per server when it starts listening. */
   onListening(address: ListenAddress): void;
+  /** Tells the primary about a server error, then calls `then` (once the message is out). */
+  onError(err: unknown, then: () => void): void;
+}
+
+let listenDepth = 0;
+/**
+ * True while a node:http/net `listen` runs. Bun's node:http listen calls the global `Bun.serve`
+ * (seen on 1.1.20 and 1.4.5), which must then not be tracked or changed a second time.
+ */
+export function insideNodeListen(): boolean {
+  return listenDepth > 0;
 }
 
 const servers = new Set<TrackedServer>();
@@ -81,6 +92,16 @@ function trackNodeServer(server: net.Server, policy: ListenPolicy): void {
     });
   }
   server.on("listening", () => policy.onListening(addressOf(server)));
+  // Listen errors (EADDRINUSE) reach the primary, so it can name the cause. With no listener of
+  // the app's own the error must still crash the worker as it would have: rethrow, after the
+  // report is out (the process dies at once on an uncaught error, and some runtimes never call
+  // uncaughtExceptionMonitor: Deno 2.7.14).
+  server.on("error", (err: unknown) => {
+    const appHandles = server.listenerCount("error") > 1;
+    policy.onError(err, () => {
+      if (!appHandles) throw err;
+    });
+  });
   const entry: TrackedServer = {
     drain: (idleWindowMs) =>
       new Promise<void>((resolve) => {
@@ -138,9 +159,11 @@ export function patchNodeListen(policy: ListenPolicy): void {
       }
       trackNodeServer(this, policy);
       this[IN_LISTEN] = true;
+      listenDepth++;
       try {
         return original.apply(this, callArgs);
       } finally {
+        listenDepth--;
         this[IN_LISTEN] = false;
       }
     } as Listen & { [PATCHED]?: true };

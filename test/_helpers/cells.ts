@@ -1,0 +1,59 @@
+/**
+ * The runtime matrix as test cells: which binary, how users start the CLI on it, what `auto`
+ * must pick, and which apps each strategy must run. Data from issue 3 and shared/RUNTIMES.md;
+ * the tests are what prove each row.
+ */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+// @ts-expect-error -- plain ESM script without types; shared with `npm run pretest`.
+import { binaryPath, MATRIX } from "../../scripts/runtimes.mjs";
+
+type StrategyName = "cluster" | "reuseport";
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+export const CLI = path.join(ROOT, "dist", "cli.js");
+export const fixture = (name: string) => path.join(ROOT, "test", "fixtures", name);
+
+export interface Cell {
+  readonly id: string;
+  readonly runtime: "node" | "bun" | "deno";
+  readonly bin: string;
+  /** The strategy `auto` must pick here. */
+  readonly auto: StrategyName;
+  /** For each strategy the runtime can do: the apps that must work in it. */
+  readonly apps: Partial<Record<StrategyName, readonly string[]>>;
+  /** Strategies the runtime cannot do: asking for them is a usage error. */
+  readonly refuses: readonly StrategyName[];
+  /** Runs `.ts` entries. */
+  readonly typescript: boolean;
+  /** argv for the CLI the way users start it on this runtime. */
+  cli(args: readonly string[], opts?: { runtimeFlags?: readonly string[] }): [string, string[]];
+  /** argv to run any script on this runtime. */
+  run(script: string, args?: readonly string[]): [string, string[]];
+}
+
+interface MatrixEntry {
+  id: string;
+  runtime: "node" | "bun" | "deno";
+}
+
+function make(id: string, spec: Omit<Cell, "id" | "runtime" | "bin" | "cli" | "run">): Cell {
+  const entry = (MATRIX as MatrixEntry[]).find((e) => e.id === id);
+  if (!entry) throw new Error(`no runtime ${id} in scripts/runtimes.mjs`);
+  const bin = binaryPath(entry) as string;
+  const runtime = entry.runtime;
+  const run = (script: string, args: readonly string[] = [], flags: readonly string[] = []): [string, string[]] =>
+    runtime === "deno" ? [bin, ["run", "-A", ...flags, script, ...args]] : runtime === "bun" ? [bin, ["run", ...flags, script, ...args]] : [bin, [...flags, script, ...args]];
+  return { id, runtime, bin, ...spec, run: (s, a) => run(s, a), cli: (args, opts) => run(CLI, args, opts?.runtimeFlags ?? []) };
+}
+
+const NODE_HTTP = ["http-cjs.cjs", "http-esm.mjs"];
+
+export const CELLS: Record<string, Cell> = {
+  node20: make("node20", { auto: "cluster", apps: { cluster: NODE_HTTP }, refuses: ["reuseport"], typescript: false }),
+  node24: make("node24", { auto: "cluster", apps: { cluster: [...NODE_HTTP, "http-ts.ts"], reuseport: [...NODE_HTTP, "http-ts.ts"] }, refuses: [], typescript: true }),
+  bun: make("bun", { auto: "cluster", apps: { cluster: [...NODE_HTTP, "http-ts.ts", "bun-serve.ts"], reuseport: ["bun-serve.ts"] }, refuses: [], typescript: true }),
+  "bun1.1": make("bun1.1", { auto: "reuseport", apps: { reuseport: ["bun-serve.ts"] }, refuses: ["cluster"], typescript: true }),
+  deno: make("deno", { auto: "cluster", apps: { cluster: [...NODE_HTTP, "http-ts.ts"], reuseport: [...NODE_HTTP, "deno-serve.ts"] }, refuses: [], typescript: true }),
+  "deno2.7": make("deno2.7", { auto: "reuseport", apps: { reuseport: [...NODE_HTTP, "http-ts.ts", "deno-serve.ts"] }, refuses: ["cluster"], typescript: true }),
+};

@@ -1,0 +1,74 @@
+/** Loopback-only network helpers: free ports and plain HTTP requests on fresh connections. */
+import http from "node:http";
+import net from "node:net";
+import { seenPids } from "./proc.js";
+
+/** A port that was free a moment ago (the OS picked it for a loopback listener). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Reply {
+  readonly status: number;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly body: string;
+  /** Parsed fixture body: which worker answered. */
+  readonly json?: { id?: string; pid?: number; strategy?: string; app?: string; [k: string]: unknown };
+}
+
+/** One GET on a new connection (no agent, `Connection: close`), so each request may hit another worker. */
+export function get(port: number, path = "/", timeoutMs = 10_000): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: "127.0.0.1", port, path, agent: false, headers: { connection: "close" } }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (d: string) => (body += d));
+      res.on("end", () => {
+        let json: Reply["json"];
+        try {
+          json = JSON.parse(body) as Reply["json"];
+          if (typeof json?.pid === "number") seenPids.add(json.pid);
+        } catch {
+          json = undefined;
+        }
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json });
+      });
+      res.on("error", reject);
+    });
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`GET ${path} timed out after ${timeoutMs} ms`)));
+    req.on("error", reject);
+  });
+}
+
+/** Like `get`, but resolves null on connection errors (for polling while workers start). */
+export async function tryGet(port: number, path = "/"): Promise<Reply | null> {
+  try {
+    return await get(port, path, 2000);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Requests until `want` distinct workers have answered (by pid), or throws after `ms`.
+ * The kernel spreads reuseport connections by hash, so this polls rather than counting on order.
+ */
+export async function distinctWorkers(port: number, want: number, ms = 15_000): Promise<Map<number, NonNullable<Reply["json"]>>> {
+  const seen = new Map<number, NonNullable<Reply["json"]>>();
+  const deadline = Date.now() + ms;
+  while (seen.size < want) {
+    if (Date.now() > deadline) throw new Error(`only ${seen.size} of ${want} workers answered within ${ms} ms`);
+    const r = await tryGet(port);
+    if (r?.json?.pid) seen.set(r.json.pid, r.json);
+    else await new Promise((res) => setTimeout(res, 25));
+  }
+  return seen;
+}

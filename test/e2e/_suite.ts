@@ -1,0 +1,165 @@
+/**
+ * The one end-to-end suite, run once per runtime of the matrix (issue 3): the built CLI and
+ * library (`dist/`) started the way users start them, real workers, real sockets on loopback.
+ * Per-runtime files call `runtimeSuite(cell)` and add only that runtime's own gaps.
+ */
+import net from "node:net";
+import { describe, expect, it } from "vitest";
+import { type Cell, fixture } from "../_helpers/cells.js";
+import { distinctWorkers, freePort, get, tryGet } from "../_helpers/net.js";
+import { isAlive, type Proc, start, until } from "../_helpers/proc.js";
+
+type StrategyName = "cluster" | "reuseport";
+
+/** Starts the CLI with 2 workers of `app` on a free port; resolves once both answer. */
+export async function startCluster(cell: Cell, strategy: StrategyName | "auto", app: string, extra: readonly string[] = [], runtimeFlags: readonly string[] = []) {
+  const port = await freePort();
+  const proc = start(...cell.cli(["-w", "2", "-s", strategy, ...extra, fixture(app)], { runtimeFlags }), { env: { PORT: String(port) } });
+  const workers = await distinctWorkers(port, 2, 20_000).catch((err: Error) => {
+    throw new Error(`${err.message}\noutput:\n${proc.output()}`);
+  });
+  return { port, proc, workers };
+}
+
+/** SIGTERM, expect exit 0, and no worker left behind. */
+export async function stopCleanly(proc: Proc, pids: Iterable<number>): Promise<void> {
+  proc.child.kill("SIGTERM");
+  const { code } = await proc.exited(15_000);
+  expect(code, proc.output()).toBe(0);
+  for (const pid of pids) expect(isAlive(pid), `worker ${pid} still alive`).toBe(false);
+}
+
+export function runtimeSuite(cell: Cell): void {
+  const strategies = Object.keys(cell.apps) as StrategyName[];
+
+  describe(`${cell.id}: detection`, () => {
+    it(`--explain names the runtime and picks ${cell.auto} for auto`, async () => {
+      const p = start(...cell.cli(["--explain"]));
+      expect((await p.exited()).code, p.output()).toBe(0);
+      expect(p.stdout()).toContain(`runtime: ${cell.runtime} `);
+      expect(p.stdout()).toMatch(new RegExp(`strategy: auto -> ${cell.auto} `));
+    });
+
+    for (const s of cell.refuses) {
+      it(`--strategy ${s} is a usage error that says why (exit 2)`, async () => {
+        const p = start(...cell.cli(["-s", s, fixture("http-cjs.cjs")]));
+        expect((await p.exited()).code, p.output()).toBe(2);
+        expect(p.stderr()).toMatch(new RegExp(`^unicluster: --strategy ${s} cannot work on ${cell.runtime} `));
+        expect(p.stderr()).not.toMatch(/\n\s+at /);
+      });
+    }
+  });
+
+  for (const strategy of strategies) {
+    describe(`${cell.id}: ${strategy}`, () => {
+      for (const app of cell.apps[strategy]!) {
+        it(`${app}: 2 workers answer on one port`, async () => {
+          const { proc, workers } = await startCluster(cell, strategy, app);
+          const infos = [...workers.values()];
+          expect(infos.map((w) => w.id).sort()).toEqual(["1", "2"]);
+          for (const w of infos) expect(w.strategy).toBe(strategy);
+          await stopCleanly(proc, workers.keys());
+        });
+      }
+
+      const app = cell.apps[strategy]![0]!;
+      it(`${app}: a SIGKILLed worker is replaced in its slot`, async () => {
+        const { port, proc, workers } = await startCluster(cell, strategy, app);
+        const [victim, info] = [...workers.entries()].find(([, w]) => w.id === "1")!;
+        process.kill(victim, "SIGKILL");
+        await proc.waitFor(new RegExp(`worker 1 \\(pid ${victim}\\) exited with signal SIGKILL`));
+        const replacement = await until(async () => {
+          const r = await tryGet(port);
+          const w = r?.json;
+          return w && w.id === info.id && w.pid !== victim ? w.pid : undefined;
+        }, 15_000, "a new worker 1");
+        expect(replacement).not.toBe(victim);
+        await stopCleanly(proc, [...workers.keys(), replacement as number]);
+      });
+
+      it(`${app}: SIGTERM lets an in-flight request finish and leaves no process`, async () => {
+        const { port, proc, workers } = await startCluster(cell, strategy, app);
+        const slow = get(port, "/slow?ms=1500");
+        await proc.waitFor(/slow started \d+/);
+        proc.child.kill("SIGTERM");
+        const reply = await slow;
+        expect(reply.status).toBe(200);
+        expect(reply.json?.strategy).toBe(strategy);
+        const { code } = await proc.exited(15_000);
+        expect(code, proc.output()).toBe(0);
+        for (const pid of workers.keys()) expect(isAlive(pid)).toBe(false);
+      });
+
+      it(`${app}: a SIGKILLed primary leaves no worker (gone within 1 s)`, async () => {
+        const { port, proc, workers } = await startCluster(cell, strategy, app);
+        const killedAt = Date.now();
+        proc.child.kill("SIGKILL");
+        await until(() => [...workers.keys()].every((pid) => !isAlive(pid)), 5_000, "workers to exit");
+        expect(Date.now() - killedAt).toBeLessThan(1_000);
+        await proc.exited();
+        // The port is free again: nothing answers.
+        expect(await tryGet(port)).toBeNull();
+      });
+    });
+  }
+
+  describe(`${cell.id}: failures`, () => {
+    it("a port held by another process: exit 1 naming the port, no retry storm", async () => {
+      const holder = net.createServer();
+      await new Promise<void>((r) => holder.listen(0, "127.0.0.1", r));
+      const port = (holder.address() as net.AddressInfo).port;
+      try {
+        const p = start(...cell.cli(["-w", "2", fixture(cell.apps[cell.auto]![0]!)]), { env: { PORT: String(port) } });
+        const { code } = await p.exited(20_000);
+        expect(code, p.output()).toBe(1);
+        expect(p.stderr()).toMatch(new RegExp(`unicluster: port ${port} is already in use|unicluster: the port is already in use`));
+        expect(p.stderr().match(/started/g)?.length ?? 0).toBeLessThanOrEqual(2);
+      } finally {
+        holder.close();
+      }
+    });
+
+    it("a script that throws at start-up: exit 1 with the cause within 30 s", async () => {
+      const p = start(...cell.cli(["-w", "2", fixture("throw-at-start.cjs")]));
+      const { code } = await p.exited(30_000);
+      expect(code, p.output()).toBe(1);
+      expect(p.stderr()).toMatch(/unicluster: worker \d failed at start-up 5 times in a row; last: code 1: boom at start-up/);
+    });
+
+    if (!cell.typescript) {
+      it("a .ts entry is a clear usage error (exit 2)", async () => {
+        const p = start(...cell.cli([fixture("http-ts.ts")]));
+        expect((await p.exited()).code).toBe(2);
+        expect(p.stderr()).toMatch(/cannot run a TypeScript entry as is: http-ts\.ts\n {2}hint: use Node >= 22\.18/);
+      });
+    }
+  });
+
+  describe(`${cell.id}: library`, () => {
+    const nativeOnly = !cell.apps[cell.auto]!.includes("http-cjs.cjs");
+    it("same-file mode through the ESM build: primary once, worker in each", async () => {
+      const port = await freePort();
+      const p = start(...cell.run(fixture("same-file.mjs")), { env: { PORT: String(port), ...(nativeOnly ? { USE_NATIVE: "1" } : {}) } });
+      await p.waitFor(/all ready/, 20_000);
+      const workers = await distinctWorkers(port, 2);
+      expect([...workers.values()].map((w) => w.app)).toEqual(["same-file", "same-file"]);
+      expect(p.stdout().match(/^primary \d+$/gm)?.length).toBe(1);
+      await stopCleanly(p, workers.keys());
+      expect(p.stdout().match(/shutdown hook \d+/g)?.length).toBe(2);
+    });
+
+    if (cell.runtime !== "deno") {
+      it("script mode through require(): typed events, ready, stop", async () => {
+        const port = await freePort();
+        const app = fixture(nativeOnly ? "bun-serve.ts" : "http-cjs.cjs");
+        const p = start(...cell.run(fixture("library-script.cjs")), { env: { PORT: String(port), APP: app } });
+        await p.waitFor(new RegExp(`all ready ${cell.auto}`), 20_000);
+        expect(p.stdout().match(/event start [12] \d+/g)?.length).toBe(2);
+        const workers = await distinctWorkers(port, 2);
+        await stopCleanly(p, workers.keys());
+        expect(p.stdout()).toMatch(/event exit [12] \d+ 0 null true/);
+        expect(p.stdout()).toContain("closed 0");
+      });
+    }
+  });
+}

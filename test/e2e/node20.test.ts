@@ -1,0 +1,5 @@
+// The shared end-to-end suite on node20 (see _suite.ts and test/_helpers/cells.ts).
+import { CELLS } from "../_helpers/cells.js";
+import { runtimeSuite } from "./_suite.js";
+
+runtimeSuite(CELLS["node20"]!);
