@@ -30,7 +30,10 @@ export type FromWorker =
   | { unicluster: typeof PROTOCOL; type: "ready" }
   | { unicluster: typeof PROTOCOL; type: "error"; error: ErrorInfo; fatal: boolean };
 
-export type ToWorker = { unicluster: typeof PROTOCOL; type: "shutdown"; reason: "stop" | "reload" | "scale" };
+export type ToWorker =
+  | { unicluster: typeof PROTOCOL; type: "shutdown"; reason: "stop" | "reload" | "scale" }
+  /** The primary has read the worker's fatal error report; the worker may now die. */
+  | { unicluster: typeof PROTOCOL; type: "error-ack" };
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -76,11 +79,17 @@ export function parseFromWorker(msg: unknown): FromWorker | null {
 
 /** Validates a message from the primary; returns null for anything else. */
 export function parseToWorker(msg: unknown): ToWorker | null {
-  if (!isRecord(msg) || msg.unicluster !== PROTOCOL || msg.type !== "shutdown") return null;
+  if (!isRecord(msg) || msg.unicluster !== PROTOCOL) return null;
+  if (msg.type === "error-ack") return { unicluster: PROTOCOL, type: "error-ack" };
+  if (msg.type !== "shutdown") return null;
   const reason = msg.reason === "reload" || msg.reason === "scale" ? msg.reason : "stop";
   return { unicluster: PROTOCOL, type: "shutdown", reason };
 }
 
-export function toWorker(reason: ToWorker["reason"]): ToWorker {
+export type ShutdownReason = Extract<ToWorker, { type: "shutdown" }>["reason"];
+
+export function toWorker(reason: ShutdownReason): ToWorker {
   return { unicluster: PROTOCOL, type: "shutdown", reason };
 }
+
+export const ERROR_ACK: ToWorker = { unicluster: PROTOCOL, type: "error-ack" };

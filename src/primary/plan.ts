@@ -28,9 +28,9 @@ export function availableCores(): number {
   return typeof os.availableParallelism === "function" ? os.availableParallelism() : Math.max(1, os.cpus().length);
 }
 
-/** The worker bootstrap, built next to this bundle as `dist/worker.js`. */
-export function workerEntry(): string {
-  return fileURLToPath(new URL("./worker.js", import.meta.url));
+/** A worker entry built next to this bundle: `dist/worker.js` or `dist/preload.js`. */
+export function distFile(name: "worker.js" | "preload.js"): string {
+  return fileURLToPath(new URL(`./${name}`, import.meta.url));
 }
 
 export function planLaunch(input: LaunchOptions): LaunchPlan {
@@ -66,6 +66,6 @@ export function planLaunch(input: LaunchOptions): LaunchPlan {
     choice,
     options,
     env,
-    config: { entry: workerEntry(), args: [target, ...(input.args ?? [])], execArgv, cwd },
+    config: { bootstrap: distFile("worker.js"), preload: distFile("preload.js"), script: target, args: [...(input.args ?? [])], execArgv, cwd },
   };
 }

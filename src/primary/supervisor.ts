@@ -4,9 +4,10 @@
  * protocol; every failure ends in one close path (`finish`).
  */
 import { EventEmitter } from "node:events";
+import process from "node:process";
 import { UniclusterError } from "../errors.js";
 import type { ResolvedOptions, StrategyName } from "../options.js";
-import { type ErrorInfo, type ListenAddress, parseFromWorker, isProtocolMessage, toWorker } from "../protocol.js";
+import { ERROR_ACK, type ErrorInfo, type ListenAddress, parseFromWorker, isProtocolMessage, toWorker } from "../protocol.js";
 import type { Strategy, WorkerProcess } from "../strategy/types.js";
 import { BACKOFF, restartDelay } from "./backoff.js";
 import type { ClusterEvents, CloseResult } from "./events.js";
@@ -88,6 +89,8 @@ export class Supervisor extends EventEmitter<ClusterEvents> {
       NODE_APP_INSTANCE: String(slot.id - 1),
       UNICLUSTER_STRATEGY: this.strategy.name,
       UNICLUSTER_READY_ON: this.opts.readyOn,
+      // Lets a preloaded worker tell itself from processes the app spawns (worker/preload.ts).
+      UNICLUSTER_PRIMARY_PID: String(process.pid),
     };
     let worker: WorkerProcess;
     try {
@@ -119,7 +122,10 @@ export class Supervisor extends EventEmitter<ClusterEvents> {
       if (isProtocolMessage(raw)) this.log(`worker ${slot.id} (pid ${worker.pid}) sent a malformed protocol message; ignored`);
       return;
     }
-    if (msg.type === "error") slot.lastError = msg.error;
+    if (msg.type === "error") {
+      slot.lastError = msg.error;
+      if (msg.fatal) worker.send(ERROR_ACK);
+    }
     else if (msg.type === "listening") slot.address ??= msg.address;
     else if (msg.type === "ready" && !slot.ready) {
       slot.ready = true;

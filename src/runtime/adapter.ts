@@ -3,6 +3,7 @@
  * all behind this interface; `adapterFor()` is the only place that picks one.
  */
 import type { ChildProcess } from "node:child_process";
+import type { StrategyConfig } from "../strategy/types.js";
 import { bunAdapter } from "./adapters/bun.js";
 import { denoAdapter } from "./adapters/deno.js";
 import { nodeAdapter } from "./adapters/node.js";
@@ -11,16 +12,29 @@ import type { RuntimeInfo, RuntimeName } from "./detect.js";
 export interface ForkOptions {
   readonly env: Record<string, string>;
   readonly cwd: string;
-  /** Flags for the runtime (`--exec-arg`). */
+}
+
+/** What a worker process runs: `<runtime> ...execArgv exec ...args`. */
+export interface WorkerCommand {
+  readonly exec: string;
+  readonly args: readonly string[];
   readonly execArgv: readonly string[];
 }
 
 export interface RuntimeAdapter {
   readonly runtime: RuntimeName;
-  /** Starts `entry args...` on this runtime as a standalone process with an IPC channel. */
-  fork(rt: RuntimeInfo, entry: string, args: readonly string[], opts: ForkOptions): ChildProcess;
-  /** The `execArgv` to give node:cluster's `setupPrimary()` on this runtime. */
-  clusterExecArgv(execArgv: readonly string[]): string[];
+  /** How a worker runs the user's script on this runtime (bootstrap entry or preload). */
+  workerCommand(config: StrategyConfig): WorkerCommand;
+  /** Starts the command on this runtime as a standalone process with an IPC channel. */
+  fork(rt: RuntimeInfo, cmd: WorkerCommand, opts: ForkOptions): ChildProcess;
+}
+
+/**
+ * The default way to run the script: our bootstrap is the entry and loads the script as the main
+ * module (Node: `Module._load(file, null, true)`; Deno supports the same, 2.7.14 and 2.9.6).
+ */
+export function bootstrapCommand(config: StrategyConfig): WorkerCommand {
+  return { exec: config.bootstrap, args: [config.script, ...config.args], execArgv: config.execArgv };
 }
 
 export function adapterFor(rt: Pick<RuntimeInfo, "name">): RuntimeAdapter {

@@ -15,10 +15,12 @@ import { type Strategy, type StrategyConfig, wrapProcess } from "./types.js";
 export async function createClusterStrategy(config: StrategyConfig, adapter: RuntimeAdapter): Promise<Strategy> {
   const mod = (await import("node:cluster")) as unknown as { default?: Cluster } & Cluster;
   const cluster = mod.default ?? mod;
+  const cmd = adapter.workerCommand(config);
   cluster.setupPrimary({
-    exec: config.entry,
-    args: [...config.args],
-    execArgv: adapter.clusterExecArgv(config.execArgv),
+    exec: cmd.exec,
+    args: [...cmd.args],
+    // Deno takes these as V8 flags (its cluster workers inherit the launcher's own Deno flags).
+    execArgv: [...cmd.execArgv],
     cwd: config.cwd,
     silent: false,
   } as Parameters<Cluster["setupPrimary"]>[0]);

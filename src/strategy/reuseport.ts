@@ -13,7 +13,7 @@ export function createReusePortStrategy(config: StrategyConfig, adapter: Runtime
   return {
     name: "reuseport",
     spawn(spec) {
-      const child = adapter.fork(rt, config.entry, config.args, { env: spec.env, cwd: config.cwd, execArgv: config.execArgv });
+      const child = adapter.fork(rt, adapter.workerCommand(config), { env: spec.env, cwd: config.cwd });
       return wrapProcess(
         child,
         () => child.pid,

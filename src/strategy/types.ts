@@ -30,14 +30,26 @@ export interface Strategy {
 
 /** What every strategy needs to start workers. */
 export interface StrategyConfig {
-  /** The worker entry (`dist/worker.js`) or the same-file script. */
-  readonly entry: string;
+  /** The worker bootstrap (`dist/worker.js`): `worker.js <script> [args]`. */
+  readonly bootstrap: string;
+  /** The worker preload (`dist/preload.js`), for runtimes that start the script directly. */
+  readonly preload: string;
+  /** The user's script (script mode) or the main script (same-file mode), absolute. */
+  readonly script: string;
   readonly args: readonly string[];
+  /** Flags for the runtime, from the user. */
   readonly execArgv: readonly string[];
   readonly cwd: string;
 }
 
-/** Wraps any EventEmitter-like process object with `message`/`exit` events. */
+/**
+ * How long after a worker's exit we still wait for its IPC channel to close, so its last messages
+ * (the fatal error it reported) are read before the exit is handled. Deno >= 2.8 delivers the
+ * channel's end after the exit event (its cluster 'disconnect' follows 'exit').
+ */
+const EXIT_DRAIN_MS = 200;
+
+/** Wraps any EventEmitter-like process object with `message`/`exit`/`disconnect` events. */
 export function wrapProcess(
   emitter: { on(event: string, fn: (...a: never[]) => void): unknown; once(event: string, fn: (...a: never[]) => void): unknown },
   pid: () => number | undefined,
@@ -45,17 +57,33 @@ export function wrapProcess(
   kill: (signal: NodeJS.Signals) => void,
 ): WorkerProcess {
   let exited = false;
+  let reported = false;
+  let disconnected = false;
+  let status: [number | null, NodeJS.Signals | null] = [null, null];
   const exitFns: Array<(code: number | null, signal: NodeJS.Signals | null) => void> = [];
-  const finish = (code: number | null, signal: NodeJS.Signals | null) => {
+  const report = () => {
+    if (reported) return;
+    reported = true;
+    for (const fn of exitFns) fn(...status);
+  };
+  const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
     if (exited) return;
     exited = true;
-    for (const fn of exitFns) fn(code, signal);
+    status = [code, signal];
+    if (disconnected) report();
+    else setTimeout(report, EXIT_DRAIN_MS);
   };
-  emitter.once("exit", ((code: number | null, signal: NodeJS.Signals | null) => finish(code, signal)) as never);
+  emitter.once("exit", ((code: number | null, signal: NodeJS.Signals | null) => onExit(code, signal)) as never);
+  emitter.once("disconnect", (() => {
+    disconnected = true;
+    if (exited) setImmediate(report);
+  }) as never);
   // A process that could not be started at all (ENOENT, EACCES) emits only 'error'.
-  emitter.on("error", ((err: NodeJS.ErrnoException) => {
-    if (pid() === undefined) finish(127, null);
-    void err;
+  emitter.on("error", (() => {
+    if (pid() === undefined) {
+      disconnected = true;
+      onExit(127, null);
+    }
   }) as never);
   return {
     get pid() {

@@ -5,7 +5,6 @@
  */
 import path from "node:path";
 import process from "node:process";
-import { detectRuntime } from "../runtime/detect.js";
 import { installWorker, reportFatal } from "./install.js";
 import { loadScript } from "./load.js";
 
@@ -19,7 +18,7 @@ process.argv.splice(1, process.argv.length - 1, file, ...args);
 installWorker();
 
 try {
-  await loadScript(file, detectRuntime().name);
+  await loadScript(file);
 } catch (err) {
   // Import-time failure (syntax error, throw at top level, failed top-level await): tell the
   // primary, then fail the way the runtime would, with its own error print-out.

@@ -20,26 +20,26 @@ const IDLE_WINDOW_MS = 1000;
 /** When the primary vanished, how long the worker may spend draining before it exits anyway. */
 const ORPHAN_EXIT_MS = 500;
 
-/** Sends to the primary; `then` runs once the message is handed to the OS (or could not be). */
-function send(msg: FromWorker, then?: () => void): void {
-  let done = false;
-  const finish = () => {
-    if (done) return;
-    done = true;
-    then?.();
-  };
+function send(msg: FromWorker): boolean {
   try {
     if (process.connected && typeof process.send === "function") {
-      process.send(msg, undefined, {}, () => finish());
-      // A runtime that never calls back must not hold the worker: go on after a moment.
-      if (then) setTimeout(finish, 250).unref?.();
-      return;
+      process.send(msg);
+      return true;
     }
   } catch {
     // The channel closed under us: the primary is gone and the disconnect handler will exit.
   }
-  finish();
+  return false;
 }
+
+/**
+ * Callers waiting for the primary to acknowledge a fatal report before the worker dies. Without
+ * the wait a worker that throws right after sending loses the message on Deno 2.9.6 (test/e2e
+ * deno "throws at start-up"); an acknowledgement is the one signal every runtime gives.
+ */
+const ackWaiters: Array<() => void> = [];
+/** Longest a dying worker waits for the acknowledgement, in ms. */
+const ACK_TIMEOUT_MS = 500;
 
 export function errorInfo(err: unknown): ErrorInfo {
   if (err instanceof Error) {
@@ -61,11 +61,25 @@ const reported = new WeakSet<object>();
  * error object; `then` runs when the report is out.
  */
 export function reportFatal(err: unknown, then?: () => void): void {
+  // Deno 2.9.6 calls uncaughtExceptionMonitor even for an error the bootstrap catches, so the
+  // same error can come twice: send it once, but always honour a caller waiting to rethrow.
   if (typeof err === "object" && err !== null) {
-    if (reported.has(err)) return then?.();
+    if (reported.has(err) && !then) return;
     reported.add(err);
   }
-  send({ unicluster: PROTOCOL, type: "error", error: errorInfo(err), fatal: true }, then);
+  const msg: FromWorker = { unicluster: PROTOCOL, type: "error", error: errorInfo(err), fatal: true };
+  const sent = send(msg);
+  if (!then) return;
+  if (!sent) return then();
+  let done = false;
+  const finish = () => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    then();
+  };
+  const timer = setTimeout(finish, ACK_TIMEOUT_MS);
+  ackWaiters.push(finish);
 }
 
 export function installWorker(): WorkerState {
@@ -139,7 +153,8 @@ export function installWorker(): WorkerState {
 
   process.on("message", (raw: unknown) => {
     const msg = parseToWorker(raw);
-    if (msg) void state.shutdown(msg.reason);
+    if (msg?.type === "shutdown") void state.shutdown(msg.reason);
+    else if (msg?.type === "error-ack") ackWaiters.splice(0).forEach((fn) => fn());
   });
   // The primary died (even by SIGKILL): its end of the IPC channel closed. Exit quickly so no
   // orphan keeps the port; in-flight requests get a brief chance to finish.

@@ -1,8 +1,9 @@
 /**
  * Loads the user's script the way its runtime would run it as the main module, so it needs no
- * change: CommonJS through `Module._load(path, null, true)` on Node (so `require.main === module`
- * holds, as PM2 does), everything else (ESM, top-level await, TypeScript where the runtime strips
- * types, Bun and Deno) through `import()`.
+ * change: CommonJS through `Module._load(path, null, true)` (so `require.main === module` holds,
+ * as PM2 does; works on Node and on Deno 2.7.14 / 2.9.6), everything else (ESM, top-level await,
+ * TypeScript where the runtime strips types) through `import()`. Bun does not come here: its
+ * workers preload instead (runtime/adapters/bun.ts).
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -30,8 +31,8 @@ function looksCommonJs(file: string): boolean {
   return nearestPackageType(file) !== "module";
 }
 
-export async function loadScript(file: string, runtime: "node" | "bun" | "deno"): Promise<void> {
-  if (runtime === "node" && looksCommonJs(file)) {
+export async function loadScript(file: string): Promise<void> {
+  if (looksCommonJs(file)) {
     const require = createRequire(file);
     const Module = require("node:module") as { _load?: (request: string, parent: null, isMain: boolean) => unknown };
     if (typeof Module._load === "function") {

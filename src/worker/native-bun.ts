@@ -10,7 +10,21 @@ import { insideNodeListen, portZeroError, trackServer } from "./servers.js";
 interface BunServer {
   readonly port?: number;
   readonly hostname?: string;
+  readonly pendingRequests?: number;
+  readonly pendingWebSockets?: number;
   stop(closeActiveConnections?: boolean): void | Promise<void>;
+}
+
+/**
+ * Stops accepting and waits for in-flight requests. `stop()` returns a promise that settles when
+ * they are done on Bun 1.4.5, but `undefined` on 1.1.20, where we poll `pendingRequests`.
+ */
+async function stopGracefully(server: BunServer): Promise<void> {
+  const result = server.stop(false);
+  if (result && typeof (result as Promise<void>).then === "function") return void (await result);
+  while ((server.pendingRequests ?? 0) + (server.pendingWebSockets ?? 0) > 0) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 interface BunGlobal {
   serve(options: Record<string, unknown>, ...rest: unknown[]): BunServer;
@@ -32,7 +46,7 @@ export function patchBunServe(opts: { reusePort: boolean; onListening(a: ListenA
     const server = original.call(this ?? bun, effective, ...rest);
     let stopped: Promise<void> | undefined;
     trackServer({
-      drain: () => (stopped ??= Promise.resolve(server.stop(false)).then(() => {})),
+      drain: () => (stopped ??= stopGracefully(server)),
     });
     if (server.port !== undefined) opts.onListening({ address: server.hostname ?? "", port: server.port });
     return server;

@@ -1,20 +1,27 @@
 /**
- * Bun: `child_process.fork` works and gives an IPC channel (Bun 1.1.20 and 1.4.5, test/e2e Bun
- * cells). https://bun.com/docs/runtime/nodejs-apis#node-child-process
+ * Bun: workers run the user's script directly with `--preload dist/preload.js`, so the script is
+ * the real main module (`require.main === module`): Bun has no `Module._load` on 1.1.20, and on
+ * 1.4.5 it does not run the module as main. node:cluster takes `--preload` through
+ * `setupPrimary({ execArgv })` (1.4.5); Bun 1.1.20's `fork()` ignores `execArgv`, so standalone
+ * workers are started with `spawn(bun, ["--preload", ...])` and an `ipc` stdio slot, which gives
+ * a working process.send channel on 1.1.20 and 1.4.5 (test/e2e Bun cells).
+ * https://bun.com/docs/runtime/bunfig#preload
  */
-import { fork } from "node:child_process";
+import { spawn } from "node:child_process";
 import type { RuntimeAdapter } from "../adapter.js";
 
 export const bunAdapter: RuntimeAdapter = {
   runtime: "bun",
-  fork(rt, entry, args, opts) {
-    return fork(entry, [...args], {
+  workerCommand: (config) => ({
+    exec: config.script,
+    args: config.args,
+    execArgv: ["--preload", config.preload, ...config.execArgv],
+  }),
+  fork(rt, cmd, opts) {
+    return spawn(rt.execPath, [...cmd.execArgv, cmd.exec, ...cmd.args], {
       env: opts.env,
       cwd: opts.cwd,
-      execPath: rt.execPath,
-      execArgv: [...opts.execArgv],
       stdio: ["inherit", "inherit", "inherit", "ipc"],
     });
   },
-  clusterExecArgv: (execArgv) => [...execArgv],
 };

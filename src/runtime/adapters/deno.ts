@@ -6,7 +6,7 @@
  * https://docs.deno.com/runtime/reference/cli/run/
  */
 import { spawn } from "node:child_process";
-import type { RuntimeAdapter } from "../adapter.js";
+import { bootstrapCommand, type RuntimeAdapter } from "../adapter.js";
 
 /** Flags every Deno worker gets: all permissions (the launcher had them), Node compat, reusePort. */
 const DENO_WORKER_FLAGS = [
@@ -20,12 +20,12 @@ const DENO_WORKER_FLAGS = [
 
 export const denoAdapter: RuntimeAdapter = {
   runtime: "deno",
-  fork(rt, entry, args, opts) {
-    return spawn(rt.execPath, [...DENO_WORKER_FLAGS, ...opts.execArgv, entry, ...args], {
+  workerCommand: bootstrapCommand,
+  fork(rt, cmd, opts) {
+    return spawn(rt.execPath, [...DENO_WORKER_FLAGS, ...cmd.execArgv, cmd.exec, ...cmd.args], {
       env: opts.env,
       cwd: opts.cwd,
       stdio: ["inherit", "inherit", "inherit", "ipc"],
     });
   },
-  clusterExecArgv: (execArgv) => [...execArgv],
 };

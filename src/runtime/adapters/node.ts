@@ -1,20 +1,21 @@
 /**
- * Node.js: `child_process.fork` gives the child an IPC channel and runs it on the same binary.
+ * Node.js: `child_process.fork` gives the child an IPC channel and runs it on the same binary;
+ * the bootstrap entry loads the script as the main module.
  * https://nodejs.org/api/child_process.html#child_processforkmodulepath-args-options
  */
 import { fork } from "node:child_process";
-import type { RuntimeAdapter } from "../adapter.js";
+import { bootstrapCommand, type RuntimeAdapter } from "../adapter.js";
 
 export const nodeAdapter: RuntimeAdapter = {
   runtime: "node",
-  fork(_rt, entry, args, opts) {
-    return fork(entry, [...args], {
+  workerCommand: bootstrapCommand,
+  fork(_rt, cmd, opts) {
+    return fork(cmd.exec, [...cmd.args], {
       env: opts.env,
       cwd: opts.cwd,
       // Explicit: fork() would otherwise pass on the launcher's own execArgv.
-      execArgv: [...opts.execArgv],
+      execArgv: [...cmd.execArgv],
       stdio: ["inherit", "inherit", "inherit", "ipc"],
     });
   },
-  clusterExecArgv: (execArgv) => [...execArgv],
 };
