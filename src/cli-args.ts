@@ -25,6 +25,8 @@ const LONG: Record<string, Spec> = {
   "ready-timeout": { key: "readyTimeout", takesValue: true },
   ready: { key: "readyOn", takesValue: true },
   "exec-arg": { key: "execArgv", takesValue: true, repeat: true },
+  "max-restarts": { key: "maxRestarts", takesValue: true },
+  "min-uptime": { key: "minUptime", takesValue: true },
   "allow-many-workers": { key: "allowManyWorkers", takesValue: false },
   quiet: { key: "quiet", takesValue: false },
   explain: { key: "explain", takesValue: false },
@@ -32,6 +34,11 @@ const LONG: Record<string, Spec> = {
   version: { key: "version", takesValue: false },
 };
 const SHORT: Record<string, string> = { w: "workers", s: "strategy", q: "quiet", h: "help", v: "version" };
+
+function wholeNumber(name: string, text: string): number {
+  if (!/^\d+$/.test(text)) throw usageError(`${name} must be a whole number >= 0, not "${text}"`);
+  return Number(text);
+}
 
 export function parseCli(argv: readonly string[]): CliArgs {
   const values: Record<string, unknown> = {};
@@ -87,6 +94,8 @@ export function parseCli(argv: readonly string[]): CliArgs {
     readyOn: values.readyOn as LaunchOptions["readyOn"],
     execArgv: values.execArgv as string[] | undefined,
     allowManyWorkers: values.allowManyWorkers === true,
+    maxRestarts: values.maxRestarts === undefined ? undefined : wholeNumber("--max-restarts", values.maxRestarts as string),
+    minUptime: values.minUptime as number | undefined,
     log: values.quiet ? false : undefined,
   };
   if (command === "run" && !script) throw usageError("no script given", "usage: unicluster [options] <script> [-- script args]");

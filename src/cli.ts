@@ -25,6 +25,8 @@ options:
       --ready-timeout <ms>   time a starting worker gets to become ready. default: 30000
       --ready <listen|message>  ready when the first server listens (default), or on ready()
       --exec-arg <flag>      flag for each worker's runtime (repeatable)
+      --max-restarts <n>     consecutive quick crashes of one worker before giving up. default: 10
+      --min-uptime <ms>      uptime after which a worker's crash count resets. default: 5000
       --allow-many-workers   allow more than 4x the cores
   -q, --quiet                no supervisor log lines
       --explain              show the runtime's capabilities and the strategy auto picks

@@ -28,10 +28,10 @@ export interface LaunchOptions {
    * runtime really supports it, else reuseport.
    */
   strategy?: "auto" | StrategyName;
-  /** Milliseconds a stopping worker gets to finish in-flight work before SIGKILL. Default 10000. */
-  grace?: number;
-  /** Milliseconds a starting worker gets to become ready before it counts as failed. Default 30000. */
-  readyTimeout?: number;
+  /** Milliseconds (or "10s") a stopping worker gets to finish in-flight work before SIGKILL. Default 10000. */
+  grace?: number | string;
+  /** Milliseconds (or "30s") a starting worker gets to become ready before it counts as failed. Default 30000. */
+  readyTimeout?: number | string;
   /**
    * When a worker counts as ready: `"listen"` (default) when its first server listens, or when
    * it calls `ready()`; `"message"` only when it calls `ready()`.
@@ -49,8 +49,8 @@ export interface LaunchOptions {
    * cluster gives up (E_CRASH_LOOP). Default 10.
    */
   maxRestarts?: number;
-  /** Milliseconds a worker must stay up for its slot's backoff to reset. Default 5000. */
-  minUptime?: number;
+  /** Milliseconds (or "5s") a worker must stay up for its slot's backoff to reset. Default 5000. */
+  minUptime?: number | string;
   /**
    * Install SIGINT/SIGTERM handlers that stop the cluster gracefully (a second signal forces).
    * Default true.

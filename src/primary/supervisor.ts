@@ -133,6 +133,8 @@ export class Supervisor extends EventEmitter<ClusterEvents> {
       this.emit("worker:ready", { id: slot.id, pid: worker.pid, address: slot.address });
       if (!this.everReady && [...this.slots.values()].every((s) => s.ready)) {
         this.everReady = true;
+        const urls = [...new Set([...this.slots.values()].flatMap((s) => (s.address ? [urlOf(s.address)] : [])))];
+        this.log(`all ${this.slots.size} workers ready (${this.strategy.name})${urls.length ? `: ${urls.join(" ")}` : ""}`);
         this.emit("ready");
       }
     }
