@@ -26,6 +26,9 @@ const LONG: Record<string, Spec> = {
   ready: { key: "readyOn", takesValue: true },
   "exec-arg": { key: "execArgv", takesValue: true, repeat: true },
   "max-restarts": { key: "maxRestarts", takesValue: true },
+  "reload-batch": { key: "reloadBatch", takesValue: true },
+  "max-memory": { key: "maxMemory", takesValue: true },
+  "memory-interval": { key: "memoryInterval", takesValue: true },
   "min-uptime": { key: "minUptime", takesValue: true },
   "allow-many-workers": { key: "allowManyWorkers", takesValue: false },
   quiet: { key: "quiet", takesValue: false },
@@ -96,6 +99,9 @@ export function parseCli(argv: readonly string[]): CliArgs {
     allowManyWorkers: values.allowManyWorkers === true,
     maxRestarts: values.maxRestarts === undefined ? undefined : wholeNumber("--max-restarts", values.maxRestarts as string),
     minUptime: values.minUptime as number | undefined,
+    reloadBatch: values.reloadBatch === undefined ? undefined : wholeNumber("--reload-batch", values.reloadBatch as string),
+    maxMemory: values.maxMemory as string | undefined,
+    memoryInterval: values.memoryInterval as string | undefined,
     log: values.quiet ? false : undefined,
   };
   if (command === "run" && !script) throw usageError("no script given", "usage: unicluster [options] <script> [-- script args]");

@@ -27,13 +27,17 @@ options:
       --exec-arg <flag>      flag for each worker's runtime (repeatable)
       --max-restarts <n>     consecutive quick crashes of one worker before giving up. default: 10
       --min-uptime <ms>      uptime after which a worker's crash count resets. default: 5000
+      --reload-batch <n>     workers a rolling reload replaces at once. default: 1
+      --max-memory <size>    replace a worker whose RSS stays above this (512M, 1G). default: none
+      --memory-interval <ms> how often worker memory is sampled. default: 5000
       --allow-many-workers   allow more than 4x the cores
   -q, --quiet                no supervisor log lines
       --explain              show the runtime's capabilities and the strategy auto picks
   -h, --help                 this help
   -v, --version              the version
 
-signals: SIGINT/SIGTERM stop gracefully (twice: force).
+signals: SIGINT/SIGTERM stop gracefully (twice: force); SIGHUP rolling reload;
+         SIGTTIN one worker more; SIGTTOU one worker less (never below 1).
 exit codes: 0 stopped cleanly, 1 failure (crash loop, port in use, grace expired), 2 usage error.`;
 
 function fail(err: unknown): never {

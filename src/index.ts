@@ -7,6 +7,11 @@ export type { LaunchOptions, StrategyName } from "./options.js";
 export type {
   ClusterEvents,
   CloseResult,
+  MemoryEvent,
+  ReloadAbandonEvent,
+  ReloadFinishEvent,
+  ReloadStartEvent,
+  ScaleEvent,
   WorkerExitEvent,
   WorkerReadyEvent,
   WorkerRestartEvent,

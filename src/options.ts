@@ -51,6 +51,15 @@ export interface LaunchOptions {
   maxRestarts?: number;
   /** Milliseconds (or "5s") a worker must stay up for its slot's backoff to reset. Default 5000. */
   minUptime?: number | string;
+  /** How many workers a rolling reload replaces at once. Default 1. */
+  reloadBatch?: number;
+  /**
+   * Replace a worker whose resident memory stays above this: bytes, or a size such as `"512M"`,
+   * `"1G"` (binary units). Default: no limit.
+   */
+  maxMemory?: number | string;
+  /** How often worker memory is sampled, ms (or "5s"). Default 5000. */
+  memoryInterval?: number | string;
   /**
    * Install SIGINT/SIGTERM handlers that stop the cluster gracefully (a second signal forces).
    * Default true.
@@ -75,6 +84,10 @@ export interface ResolvedOptions {
   readonly env: Readonly<Record<string, string>>;
   readonly maxRestarts: number;
   readonly minUptime: number;
+  readonly reloadBatch: number;
+  /** Bytes; undefined = no limit. */
+  readonly maxMemory: number | undefined;
+  readonly memoryInterval: number;
 }
 
 export const DEFAULTS = {
@@ -82,6 +95,8 @@ export const DEFAULTS = {
   readyTimeout: 30_000,
   maxRestarts: 10,
   minUptime: 5_000,
+  reloadBatch: 1,
+  memoryInterval: 5_000,
   /** More workers than this many per core is refused without `allowManyWorkers`. */
   manyWorkersFactor: 4,
 } as const;
@@ -123,6 +138,17 @@ export function parseDuration(name: string, value: number | string | undefined, 
   return ms;
 }
 
+/** Parses a size: `1048576`, `512K`, `512M`, `1G`, `512MB` (binary units). Returns bytes. */
+export function parseSize(name: string, value: number | string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)\s*([kmg]?)i?b?$/i.exec(String(value).trim());
+  if (!m) throw usageError(`${name} must be a size such as 512M or 1G, not "${value}"`);
+  const unit = m[2]!.toLowerCase();
+  const bytes = Math.round(Number(m[1]) * (unit === "g" ? 1024 ** 3 : unit === "m" ? 1024 ** 2 : unit === "k" ? 1024 : 1));
+  if (bytes < 1024 * 1024) throw usageError(`${name} ${value} is below 1M: no runtime fits in that`);
+  return bytes;
+}
+
 function positiveInt(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || value < 0) throw usageError(`${name} must be a whole number >= 0, not ${value}`);
@@ -148,5 +174,8 @@ export function resolveOptions(opts: LaunchOptions, cores: number): ResolvedOpti
     env: { ...(opts.env ?? {}) },
     maxRestarts: positiveInt("maxRestarts", opts.maxRestarts, DEFAULTS.maxRestarts),
     minUptime: parseDuration("minUptime", opts.minUptime, DEFAULTS.minUptime),
+    reloadBatch: Math.max(1, positiveInt("--reload-batch", opts.reloadBatch, DEFAULTS.reloadBatch)),
+    maxMemory: parseSize("--max-memory", opts.maxMemory),
+    memoryInterval: Math.max(100, parseDuration("--memory-interval", opts.memoryInterval, DEFAULTS.memoryInterval)),
   };
 }

@@ -89,6 +89,14 @@ describe("parseCli: options", () => {
     expect(parseCli(["-q", "app.js"]).options.log).toBe(false);
   });
 
+  it("--max-restarts takes a whole number; --min-uptime a duration", () => {
+    expect(parseCli(["--max-restarts", "3", "--min-uptime", "2s", "app.js"]).options).toMatchObject({ maxRestarts: 3, minUptime: "2s" });
+    expect(parseCli(["--max-restarts=0", "app.js"]).options.maxRestarts).toBe(0);
+    for (const bad of ["abc", "-1", "1.5"]) {
+      expect(usageErrorOf(["--max-restarts", bad, "app.js"]).message).toContain("--max-restarts");
+    }
+  });
+
   it("--allow-many-workers sets allowManyWorkers", () => {
     expect(parseCli(["--allow-many-workers", "app.js"]).options.allowManyWorkers).toBe(true);
   });

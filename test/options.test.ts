@@ -130,7 +130,7 @@ describe("resolveOptions", () => {
   it("parses human-written values and copies arrays and env", () => {
     const execArgv = ["--max-old-space-size=64"];
     const env = { A: "1" };
-    const r = resolveOptions({ workers: "-1", strategy: "reuseport", grace: "5s" as unknown as number, readyOn: "message", execArgv, env, maxRestarts: 0 }, 4);
+    const r = resolveOptions({ workers: "-1", strategy: "reuseport", grace: "5s", readyOn: "message", execArgv, env, maxRestarts: 0 }, 4);
     expect(r).toMatchObject({ workers: 3, strategy: "reuseport", grace: 5000, readyOn: "message", maxRestarts: 0 });
     expect(r.execArgv).toEqual(execArgv);
     expect(r.execArgv).not.toBe(execArgv);

@@ -34,11 +34,47 @@ export interface CloseResult {
   readonly error?: UniclusterError;
 }
 
+export interface ReloadStartEvent {
+  /** Slots to replace, in order. */
+  readonly ids: readonly number[];
+  /** Why: a reload request, or a worker over the memory limit. */
+  readonly reason: "reload" | "memory";
+}
+export interface ReloadFinishEvent {
+  readonly ids: readonly number[];
+  /** Milliseconds from start to the last old worker gone. */
+  readonly duration: number;
+}
+export interface ReloadAbandonEvent {
+  /** The slot whose replacement failed. */
+  readonly id: number;
+  /** What went wrong with the replacement; the old workers keep serving. */
+  readonly reason: string;
+}
+export interface ScaleEvent {
+  readonly from: number;
+  readonly to: number;
+}
+export interface MemoryEvent {
+  readonly id: number;
+  readonly pid: number | undefined;
+  /** Resident memory measured, bytes. */
+  readonly rss: number;
+  /** The limit, bytes. */
+  readonly limit: number;
+}
+
 export interface ClusterEvents {
   "worker:start": [WorkerStartEvent];
   "worker:ready": [WorkerReadyEvent];
   "worker:exit": [WorkerExitEvent];
   "worker:restart": [WorkerRestartEvent];
+  "reload:start": [ReloadStartEvent];
+  "reload:finish": [ReloadFinishEvent];
+  "reload:abandon": [ReloadAbandonEvent];
+  scale: [ScaleEvent];
+  /** A worker stayed over `maxMemory`; a replacement is started. */
+  "memory:replace": [MemoryEvent];
   /** Every initial worker is ready. */
   ready: [];
   /** All workers are gone; the cluster is finished. */

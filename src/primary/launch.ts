@@ -14,8 +14,25 @@ import type { Strategy } from "../strategy/types.js";
 import { installWorker } from "../worker/install.js";
 import type { ClusterEvents, CloseResult } from "./events.js";
 import { type LaunchPlan, planLaunch } from "./plan.js";
-import { installStopSignals } from "./signals.js";
+import { migrateReqWarning } from "./kernel.js";
+import { watchMemory } from "./memory.js";
+import { Reloader } from "./reload.js";
+import { installSignals } from "./signals.js";
 import { Supervisor } from "./supervisor.js";
+
+/** Supervisor events the handle passes on. */
+const EVENTS = [
+  "worker:start",
+  "worker:ready",
+  "worker:exit",
+  "worker:restart",
+  "ready",
+  "reload:start",
+  "reload:finish",
+  "reload:abandon",
+  "scale",
+  "memory:replace",
+] as const;
 
 /** The handle `launch()` returns. */
 export interface Cluster extends EventEmitter<ClusterEvents> {
@@ -32,6 +49,14 @@ export interface Cluster extends EventEmitter<ClusterEvents> {
   workers(): Array<{ id: number; pid: number | undefined; ready: boolean }>;
   /** Graceful stop (`force`: kill at once). Resolves like `closed`. */
   stop(options?: { force?: boolean }): Promise<CloseResult>;
+  /**
+   * Rolling reload (as SIGHUP): replaces every worker, new first. Resolves true when all were
+   * replaced, false when it was abandoned (a replacement failed; the old workers keep serving).
+   * A reload requested while one runs is coalesced into one more.
+   */
+  reload(): Promise<boolean>;
+  /** Sets the number of workers (at least 1); removed workers drain first. Returns the count. */
+  scale(workers: number): number;
 }
 
 function defaultLog(line: string): void {
@@ -55,6 +80,7 @@ class PrimaryCluster extends EventEmitter<ClusterEvents> implements Cluster {
   readonly ready: Promise<void>;
   readonly closed: Promise<CloseResult>;
   private supervisor?: Supervisor;
+  private reloader?: Reloader;
   private stopRequested?: boolean;
 
   constructor(private readonly plan: LaunchPlan, log: (line: string) => void, signals: boolean) {
@@ -67,16 +93,33 @@ class PrimaryCluster extends EventEmitter<ClusterEvents> implements Cluster {
         void this.closed.then((r) => reject(r.error ?? new UniclusterError("E_STOPPED", "the cluster stopped before every worker was ready")));
       }),
     );
-    const removeSignals = signals ? installStopSignals((force) => void this.stop({ force }), log) : () => {};
+    const removeSignals = signals
+      ? installSignals(
+          {
+            stop: (force) => void this.stop({ force }),
+            reload: () => void this.reload(),
+            scaleBy: (delta) => void this.scale(this.workers().length + delta),
+          },
+          log,
+        )
+      : () => {};
+    if (plan.choice.strategy === "reuseport") {
+      const warning = migrateReqWarning(plan.runtime.platform);
+      if (warning) log(`warning: ${warning}`);
+    }
     createStrategy(plan).then(
       (strategy) => {
-        const sup = new Supervisor(strategy, plan.options, plan.env, log);
+        const sequentialStart = strategy.name === "cluster" && !plan.capabilities.clusterParallelListen.supported;
+        const sup = new Supervisor({ strategy, options: plan.options, env: plan.env, log, sequentialStart });
         this.supervisor = sup;
-        for (const name of ["worker:start", "worker:ready", "worker:exit", "worker:restart", "ready"] as const) {
+        this.reloader = new Reloader(sup, plan.options.reloadBatch, log);
+        for (const name of EVENTS) {
           sup.on(name, (...args: unknown[]) => (this.emit as (n: string, ...a: unknown[]) => boolean)(name, ...args));
         }
+        const stopMemory = plan.options.maxMemory ? watchMemory(sup, this.reloader, plan.options.maxMemory, plan.options.memoryInterval, log) : () => {};
         void sup.closed.then((r) => {
           removeSignals();
+          stopMemory();
           this.emit("close", r);
           settle(r);
         });
@@ -105,6 +148,13 @@ class PrimaryCluster extends EventEmitter<ClusterEvents> implements Cluster {
     this.stopRequested = Boolean(options.force) || Boolean(this.stopRequested);
     return this.closed;
   }
+  reload(): Promise<boolean> {
+    return this.reloader?.request() ?? Promise.resolve(false);
+  }
+  scale(workers: number): number {
+    if (!Number.isInteger(workers)) throw new UniclusterError("E_USAGE", `scale() takes a whole number, not ${workers}`);
+    return this.supervisor?.scale(Math.max(1, workers)) ?? 0;
+  }
 }
 
 class WorkerSide extends EventEmitter<ClusterEvents> implements Cluster {
@@ -124,6 +174,12 @@ class WorkerSide extends EventEmitter<ClusterEvents> implements Cluster {
   stop(): Promise<CloseResult> {
     void installWorker().shutdown("stop");
     return this.closed;
+  }
+  reload(): Promise<boolean> {
+    return Promise.resolve(false);
+  }
+  scale(): number {
+    return 0;
   }
 }
 

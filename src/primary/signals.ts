@@ -1,10 +1,31 @@
 /**
- * Signal handling of the primary: the first SIGINT/SIGTERM stops gracefully, a second one forces.
+ * Signal handling of the primary: the first SIGINT/SIGTERM stops gracefully, a second one forces;
+ * SIGHUP reloads; SIGTTIN / SIGTTOU add / remove a worker (as PM2 and Unicorn do).
  * Handlers are removed when the cluster closes so a library user's process is left as it was.
  */
 import process from "node:process";
 
-export function installStopSignals(stop: (force: boolean) => void, log: (line: string) => void): () => void {
+export interface SignalActions {
+  stop(force: boolean): void;
+  reload(): void;
+  scaleBy(delta: number): void;
+}
+
+export function installSignals(actions: SignalActions, log: (line: string) => void): () => void {
+  const removeStop = installStopSignals(actions.stop, log);
+  const onHup = () => actions.reload();
+  const onTtin = () => actions.scaleBy(1);
+  const onTtou = () => actions.scaleBy(-1);
+  // Windows has none of these: Node refuses to listen for them there.
+  const extra: Array<[NodeJS.Signals, () => void]> = process.platform === "win32" ? [] : [["SIGHUP", onHup], ["SIGTTIN", onTtin], ["SIGTTOU", onTtou]];
+  for (const [s, fn] of extra) process.on(s, fn);
+  return () => {
+    removeStop();
+    for (const [s, fn] of extra) process.off(s, fn);
+  };
+}
+
+function installStopSignals(stop: (force: boolean) => void, log: (line: string) => void): () => void {
   let count = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     count++;

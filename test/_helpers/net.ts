@@ -1,19 +1,44 @@
 /** Loopback-only network helpers: free ports and plain HTTP requests on fresh connections. */
 import http from "node:http";
+import { readFileSync } from "node:fs";
 import net from "node:net";
 import { seenPids } from "./proc.js";
 
-/** A port that was free a moment ago (the OS picked it for a loopback listener). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
+/** Local ports of every TCP socket on this machine, in any state (Linux /proc). */
+function portsInUse(): Set<number> {
+  const used = new Set<number>();
+  for (const file of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    try {
+      for (const line of readFileSync(file, "utf8").split("\n").slice(1)) {
+        const local = line.trim().split(/\s+/)[1];
+        if (local) used.add(Number.parseInt(local.split(":")[1] ?? "", 16));
+      }
+    } catch {
+      // Not Linux: the OS's pick is all we have.
+    }
+  }
+  return used;
+}
+
+/**
+ * A port that was free a moment ago (the OS picked it for a loopback listener) and that no
+ * socket uses in any state. Deno's node:cluster primary binds without SO_REUSEADDR (Deno 2.9.6:
+ * `bind EADDRINUSE` while TIME_WAIT sockets of an earlier server hold the port), so a port that
+ * is merely bindable for Node is not enough for the Deno cells.
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; ; attempt++) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const srv = net.createServer();
+      srv.unref();
+      srv.on("error", reject);
+      srv.listen(0, "127.0.0.1", () => {
+        const { port } = srv.address() as net.AddressInfo;
+        srv.close(() => resolve(port));
+      });
     });
-  });
+    if (!portsInUse().has(port) || attempt >= 50) return port;
+  }
 }
 
 export interface Reply {

@@ -1,0 +1,150 @@
+// The contenders: the same hello-world app under every way of running N copies of it, per
+// runtime. Each one knows how to launch itself and, where it applies, how to ask for a rolling
+// reload; measuring is measure.mjs's job. `restart: false` marks rows where killing one worker
+// cannot be measured (one process; `deno serve --parallel`'s workers are threads in one process).
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import process from "node:process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { alive, sleep, start, stopGroup, track } from "./proc.mjs";
+import { pm2Bin } from "./tools.mjs";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const app = (name) => path.join(here, "apps", name);
+
+/** The app every contender of a runtime serves. */
+export const APPS = { node: app("hello.cjs"), bun: app("hello-bun.mjs"), deno: app("hello-deno.mjs") };
+
+/** argv that runs `script` on the runtime. Deno: all permissions; Deno.serve's reusePort needs --unstable-net. */
+function run(ctx, script, ...args) {
+  return ctx.runtime === "deno" ? [ctx.bin, ["run", "-A", "--unstable-net", script, ...args]] : [ctx.bin, [script, ...args]];
+}
+
+/** A contender that is one process group led by its primary (or by the single process). */
+function grouped(argv, env = () => ({})) {
+  return (ctx) => {
+    const [cmd, args] = argv(ctx);
+    const proc = start(cmd, args, { env: { PORT: String(ctx.port), ...env(ctx) } });
+    return {
+      proc,
+      primaryPid: () => proc.pid,
+      running: () => alive(proc.pid),
+      reload: () => process.kill(proc.pid, "SIGHUP"),
+      stop: () => stopGroup(proc),
+    };
+  };
+}
+
+const single = {
+  id: "single",
+  label: "single process",
+  single: true,
+  restart: false,
+  reload: false,
+  launch: grouped((ctx) => run(ctx, APPS[ctx.runtime])),
+};
+
+const unicluster = (strategy) => ({
+  id: `unicluster-${strategy}`,
+  label: `unicluster ${strategy}`,
+  family: "unicluster",
+  strategy,
+  restart: true,
+  reload: true,
+  launch: grouped((ctx) => run(ctx, ctx.cli, "-q", "-w", String(ctx.workers), "-s", strategy, APPS[ctx.runtime])),
+});
+
+const handCluster = {
+  id: "hand-cluster",
+  label: "hand-written node:cluster",
+  family: "hand-written",
+  strategy: "cluster",
+  restart: true,
+  reload: true,
+  launch: grouped((ctx) => run(ctx, app("primary-cluster.mjs"), APPS[ctx.runtime], String(ctx.workers))),
+};
+
+const handFork = (label) => ({
+  id: "hand-reuseport",
+  label,
+  family: "hand-written",
+  strategy: "reuseport",
+  restart: true,
+  // Node children announce nothing; the loop watches /proc/net/tcp, which works for every runtime.
+  reload: true,
+  launch: grouped((ctx) => run(ctx, app("primary-fork.mjs"), APPS[ctx.runtime], String(ctx.workers))),
+});
+
+/**
+ * PM2 cluster mode, its daemon on the same Node as the other contenders, in a temporary PM2_HOME
+ * (never the user's), `pm2 kill` after and every pid it had SIGKILLed if still there. Time to
+ * serve includes starting the daemon: that is what a fresh `pm2 start -i N` costs.
+ */
+const pm2 = {
+  id: "pm2",
+  label: "PM2 cluster mode",
+  family: "pm2",
+  strategy: "cluster",
+  restart: true,
+  reload: true,
+  launch(ctx) {
+    const home = mkdtempSync(path.join(os.tmpdir(), "unicluster-bench-pm2-"));
+    const env = { PM2_HOME: home, PORT: String(ctx.port), PM2_DISABLE_VERSION_CHECK: "true" };
+    const pm2 = (...args) => start(ctx.bin, [pm2Bin(), ...args], { env });
+    const cliProc = pm2("start", APPS.node, "-i", String(ctx.workers), "--name", "bench");
+    const daemonPid = () => {
+      try {
+        const pid = Number(readFileSync(path.join(home, "pm2.pid"), "utf8"));
+        track(pid);
+        return pid;
+      } catch {
+        return undefined;
+      }
+    };
+    return {
+      proc: cliProc,
+      primaryPid: daemonPid,
+      // The `pm2 start` CLI exits once the apps are started; the daemon is what must stay up.
+      running: () => alive(cliProc.pid) || alive(daemonPid()),
+      reload: () => void pm2("reload", "bench"),
+      async stop() {
+        const kill = pm2("kill");
+        await Promise.race([kill.exited, sleep(15_000)]);
+        await stopGroup(kill, 0);
+        await stopGroup(cliProc, 0);
+        const pid = daemonPid();
+        if (pid && alive(pid)) process.kill(pid, "SIGKILL");
+        rmSync(home, { recursive: true, force: true });
+      },
+    };
+  },
+};
+
+/** `deno serve --parallel`: one process, N isolates on threads, the kernel spreads connections. */
+const denoServe = {
+  id: "deno-serve",
+  label: "deno serve --parallel",
+  family: "native",
+  strategy: "reuseport",
+  restart: false,
+  reload: false,
+  launch: grouped(
+    (ctx) => [ctx.bin, ["serve", "-A", "--parallel", "--port", String(ctx.port), "--host", "127.0.0.1", APPS.deno]],
+    // DENO_JOBS sets --parallel's worker count.
+    (ctx) => ({ BENCH_DENO_SERVE: "1", DENO_JOBS: String(ctx.workers) }),
+  ),
+};
+
+/** Per runtime, the rows that apply (issue 6). */
+export const CONTENDERS = {
+  node: [single, unicluster("cluster"), unicluster("reuseport"), handCluster, handFork("hand-written fork + reusePort"), pm2],
+  bun: [single, unicluster("cluster"), unicluster("reuseport"), { ...handCluster, label: "hand-written node:cluster (Bun)" }, handFork("hand-written spawn + Bun.serve reusePort")],
+  deno: [single, unicluster("cluster"), unicluster("reuseport"), handCluster, handFork("hand-written spawn + Deno.serve reusePort"), denoServe],
+};
+
+/** A bare runtime that does nothing: the yardstick for the primary's idle memory. */
+export function bareArgv(runtime, bin) {
+  const idle = "setInterval(() => {}, 1 << 30)";
+  return runtime === "deno" ? [bin, ["eval", idle]] : [bin, ["-e", idle]];
+}

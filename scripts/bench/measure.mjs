@@ -1,0 +1,89 @@
+// One measuring cycle of one contender: launch -> time to serve -> idle RSS of the primary ->
+// load (each workload) -> restart latency -> rolling reload -> stop. Restart comes before
+// reload because a launcher without a SIGHUP handler dies of SIGHUP (its default action).
+import process from "node:process";
+import { alive, freePort, probe, rssOf, sleep, start, stopGroup, waitForWorkers } from "./proc.mjs";
+import { runLoad, WORKLOADS } from "./load.mjs";
+
+/**
+ * Kills each worker once (SIGKILL) and times until its replacement answers: a worker key never
+ * seen before. One kill per worker slot and per launch, so every kill is a slot's first crash
+ * (unicluster restarts a first crash at once, later ones with backoff).
+ */
+async function restartLatencies(port, seen, running) {
+  const out = [];
+  for (const pid of new Set(seen.values())) {
+    await sleep(200);
+    process.kill(pid, "SIGKILL");
+    const t0 = performance.now();
+    const { seen: fresh, ms } = await waitForWorkers(port, 1, { exclude: new Set(seen.keys()), since: t0, deadlineMs: 15_000, stillRunning: running });
+    for (const [k, v] of fresh) seen.set(k, v);
+    out.push(ms);
+  }
+  return out;
+}
+
+/**
+ * SIGHUP (or `pm2 reload`), then times until `workers` new worker keys answered and every old
+ * worker process is gone. Counts failed probes along the way (new connection every 2 ms).
+ * Returns { ms, failed } or { na: reason } when the contender cannot reload (yet).
+ */
+async function rollingReload(handle, port, workers) {
+  const { seen: before } = await waitForWorkers(port, workers, { deadlineMs: 5000, stillRunning: handle.running });
+  const oldPids = new Set(before.values());
+  const fresh = new Set();
+  let failed = 0;
+  const t0 = performance.now();
+  handle.reload();
+  while (performance.now() - t0 < 30_000) {
+    const w = await probe(port, 1000);
+    if (!w) failed++;
+    else if (!before.has(w.key)) fresh.add(w.key);
+    if (fresh.size >= workers && [...oldPids].every((p) => !alive(p))) return { ms: performance.now() - t0, failed };
+    if (!handle.running()) return { na: "the launcher exited on SIGHUP (no reload handler)" };
+    if (fresh.size === 0 && performance.now() - t0 > 5000) return { na: "SIGHUP did not change the worker pids within 5 s" };
+    await sleep(2);
+  }
+  return { na: `reload not finished within 30 s (${fresh.size}/${workers} new workers)` };
+}
+
+/** Idle RSS of a bare runtime process (the yardstick for the primary's memory). */
+export async function bareRss([cmd, args], settleMs) {
+  const proc = start(cmd, args);
+  await sleep(settleMs);
+  const rss = rssOf(proc.pid);
+  await stopGroup(proc, 1000);
+  return rss;
+}
+
+/**
+ * Runs one cycle. `opts`: { runtime, bin, cli (unicluster's dist/cli.js), workers, seconds, warmup, connections, tool, settleMs }.
+ * Returns the sample: { timeToServe, rss, load: { keepalive, close }, restart: [ms], reload }.
+ */
+export async function measureOnce(contender, opts) {
+  const port = await freePort();
+  const n = contender.single ? 1 : opts.workers;
+  const ctx = { runtime: opts.runtime, bin: opts.bin, cli: opts.cli, port, workers: opts.workers };
+  const t0 = performance.now();
+  const handle = contender.launch(ctx);
+  const sample = { load: {} };
+  try {
+    const { seen, ms } = await waitForWorkers(port, n, { since: t0, deadlineMs: 30_000, stillRunning: handle.running });
+    sample.timeToServe = ms;
+    await sleep(opts.settleMs);
+    sample.rss = rssOf(handle.primaryPid());
+    const url = `http://127.0.0.1:${port}/`;
+    for (const workload of Object.keys(WORKLOADS)) {
+      if (opts.warmup) await runLoad({ tool: opts.tool, url, workload, seconds: opts.warmup, connections: opts.connections });
+      sample.load[workload] = await runLoad({ tool: opts.tool, url, workload, seconds: opts.seconds, connections: opts.connections });
+    }
+    if (contender.restart) sample.restart = await restartLatencies(port, seen, handle.running);
+    if (contender.reload) sample.reload = await rollingReload(handle, port, n);
+  } catch (err) {
+    const tail = handle.proc?.stderr?.() ?? "";
+    sample.error = `${err.message}${tail ? `\n${tail.trim().split("\n").slice(-5).join("\n")}` : ""}`;
+  } finally {
+    await handle.stop();
+  }
+  return sample;
+}

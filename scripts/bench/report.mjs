@@ -1,0 +1,89 @@
+// From samples to figures: medians per contender, the issue's target ratios, the Markdown table.
+// Ratios are of medians taken in the same run, on the same machine.
+
+export const median = (xs) => {
+  const v = xs.filter((x) => typeof x === "number" && Number.isFinite(x)).sort((a, b) => a - b);
+  if (!v.length) return null;
+  const m = v.length >> 1;
+  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+};
+
+/** Medians of every figure of one contender across its rounds. */
+export function summarize(contender, samples) {
+  const ok = samples.filter((s) => !s.error);
+  const reloads = ok.map((s) => s.reload).filter(Boolean);
+  const timed = reloads.filter((r) => r.ms !== undefined);
+  const load = (w, k) => median(ok.map((s) => s.load[w]?.[k]));
+  return {
+    id: contender.id,
+    label: contender.label,
+    rounds: ok.length,
+    errors: samples.filter((s) => s.error).map((s) => s.error),
+    keepalive: { rps: load("keepalive", "rps"), p99: load("keepalive", "p99"), errors: load("keepalive", "errors") },
+    close: { rps: load("close", "rps"), p99: load("close", "p99"), errors: load("close", "errors") },
+    timeToServe: median(ok.map((s) => s.timeToServe)),
+    rss: median(ok.map((s) => s.rss)),
+    restart: contender.restart ? median(ok.flatMap((s) => s.restart ?? [])) : null,
+    reload: !contender.reload ? null : timed.length ? { ms: median(timed.map((r) => r.ms)), failed: median(timed.map((r) => r.failed)) } : { na: reloads[0]?.na ?? "not measured" },
+  };
+}
+
+/**
+ * The issue's targets, where both sides of the ratio were measured. `baseline` holds the bare
+ * runtime's idle RSS; "one bare process starting" is the single-process row's time to serve.
+ */
+export function targets(rows, baseline) {
+  const r = Object.fromEntries(rows.map((x) => [x.id, x]));
+  const out = [];
+  const add = (what, a, b, op, goal) => {
+    if (a == null || b == null || !b) return;
+    const ratio = a / b;
+    out.push({ what, ratio, goal: `${op} ${goal}x`, met: op === ">=" ? ratio >= goal : ratio <= goal });
+  };
+  for (const [uc, hw, name] of [["unicluster-cluster", "hand-cluster", "node:cluster"], ["unicluster-reuseport", "hand-reuseport", "reusePort loop"]]) {
+    for (const w of ["keepalive", "close"]) add(`${uc} vs hand-written ${name}, ${w === "close" ? "new connection per request" : "keep-alive"} req/s`, r[uc]?.[w].rps, r[hw]?.[w].rps, ">=", 0.97);
+  }
+  add("unicluster-reuseport vs PM2 cluster mode, new connection per request req/s", r["unicluster-reuseport"]?.close.rps, r.pm2?.close.rps, ">=", 3);
+  for (const uc of ["unicluster-cluster", "unicluster-reuseport"]) {
+    add(`${uc} primary idle RSS vs bare runtime process`, r[uc]?.rss, baseline.bareRss, "<=", 1.2);
+    add(`${uc} time to serve vs hand-written node:cluster loop`, r[uc]?.timeToServe, r["hand-cluster"]?.timeToServe, "<=", 1.1);
+    add(`${uc} restart latency vs one bare process starting`, r[uc]?.restart, r.single?.timeToServe, "<=", 1.3);
+  }
+  return out;
+}
+
+const k = (n) => (n == null ? "–" : n >= 1000 ? `${(n / 1000).toFixed(1)}k` : n.toFixed(0));
+const ms = (n) => (n == null ? "–" : n < 10 ? `${n.toFixed(2)} ms` : `${n.toFixed(0)} ms`);
+const mb = (n) => (n == null ? "–" : `${(n / 2 ** 20).toFixed(1)} MB`);
+
+function reloadCell(x) {
+  if (x.reload == null) return "–";
+  if (x.reload.na) return x.reload.na.startsWith("the launcher exited") ? "n/a (not implemented yet)" : `n/a (${x.reload.na})`;
+  return `${ms(x.reload.ms)} (${x.reload.failed} failed probes)`;
+}
+
+/** The README table: one row per contender, then the targets. */
+export function markdown(result) {
+  const { rows, baseline, machine, config } = result;
+  const lines = [
+    `| ${config.runtimeLabel}, ${config.workers} workers | keep-alive req/s | p99 | new conn/request req/s | p99 | time to serve | primary idle RSS | restart | rolling reload |`,
+    "|---|--:|--:|--:|--:|--:|--:|--:|--:|",
+  ];
+  for (const x of rows) {
+    const tts = x.timeToServe == null ? "–" : ms(x.timeToServe);
+    lines.push(`| ${x.label} | ${k(x.keepalive.rps)} | ${ms(x.keepalive.p99)} | ${k(x.close.rps)} | ${ms(x.close.p99)} | ${tts} | ${mb(x.rss)} | ${x.restart == null ? "–" : ms(x.restart)} | ${reloadCell(x)} |`);
+  }
+  lines.push(`| bare ${config.runtimeLabel} process (idle) | | | | | | ${mb(baseline.bareRss)} | | |`);
+  const t = result.targets;
+  if (t.length) {
+    lines.push("", "| target | ratio | goal | |", "|---|--:|--:|---|");
+    for (const x of t) lines.push(`| ${x.what} | ${x.ratio.toFixed(2)}x | ${x.goal} | ${x.met ? "met" : "**missed**"} |`);
+  }
+  lines.push(
+    "",
+    `Machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memGB} GB, Linux ${machine.kernel}; ${machine.runtime}; unicluster ${machine.unicluster}; load: ${machine.tool}, ${config.connections} connections, ${config.seconds} s per run after ${config.warmup} s warm-up; medians of ${config.rounds} rounds, contenders alternating.`,
+  );
+  const errs = rows.filter((x) => x.errors.length);
+  for (const x of errs) lines.push(`\n${x.label}: ${x.errors.length} failed round(s): ${x.errors[0].split("\n")[0]}`);
+  return `${lines.join("\n")}\n`;
+}

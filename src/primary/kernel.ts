@@ -1,0 +1,21 @@
+/**
+ * Kernel settings the reuseport strategy depends on. Closing one SO_REUSEPORT listener (a worker
+ * drained by reload, scale-down or stop) resets the connections still queued on it unless the
+ * kernel migrates them to another listener of the group: `net.ipv4.tcp_migrate_req=1`, Linux
+ * >= 5.14 (off by default). Measured here: 33-37 failed requests over 3 reloads with it off, 0
+ * with it on (shared/RUNTIMES.md; test/primary/reload.test.ts runs both in a network namespace).
+ */
+import { readFileSync } from "node:fs";
+
+/** A warning line when migration is off, undefined when it is on or not a Linux setting here. */
+export function migrateReqWarning(platform: NodeJS.Platform): string | undefined {
+  if (platform !== "linux") return undefined;
+  let value: string;
+  try {
+    value = readFileSync("/proc/sys/net/ipv4/tcp_migrate_req", "utf8").trim();
+  } catch {
+    return "this kernel has no net.ipv4.tcp_migrate_req (Linux < 5.14): a reload or scale-down can reset connections queued on a closing worker";
+  }
+  if (value !== "0") return undefined;
+  return "net.ipv4.tcp_migrate_req=0: connections queued on a worker that closes (reload, scale-down, stop) are reset; run `sysctl -w net.ipv4.tcp_migrate_req=1` to make reloads lossless";
+}

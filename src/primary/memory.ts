@@ -1,0 +1,59 @@
+/**
+ * `maxMemory`: samples each worker's resident memory every `memoryInterval`; a worker above the
+ * limit on two samples in a row (so one spike does not cost a restart) is replaced by the same
+ * new-first procedure as a reload, so no request is lost.
+ * RSS comes from /proc on Linux, else from `ps` (macOS, BSDs); where neither answers, nothing
+ * is replaced and the first failure is logged once.
+ */
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import type { Reloader } from "./reload.js";
+import type { Supervisor } from "./supervisor.js";
+
+/** Resident set size of `pid` in bytes, or undefined if it cannot be read. */
+export function readRss(pid: number): number | undefined {
+  try {
+    const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    if (m) return Number(m[1]) * 1024;
+  } catch {
+    // Not Linux, or the process is gone: try ps.
+  }
+  try {
+    const kb = Number(execFileSync("ps", ["-o", "rss=", "-p", String(pid)], { encoding: "utf8", timeout: 2000 }).trim());
+    return Number.isFinite(kb) && kb > 0 ? kb * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function formatBytes(n: number): string {
+  return n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(2)} GB` : `${Math.round(n / 1024 ** 2)} MB`;
+}
+
+/** Samples over the limit, in a row, before a worker is replaced. */
+const SAMPLES_OVER = 2;
+
+export function watchMemory(sup: Supervisor, reloader: Reloader, limit: number, interval: number, log: (line: string) => void): () => void {
+  let warned = false;
+  const timer = setInterval(() => {
+    for (const id of sup.slotIds()) {
+      const slot = sup.getSlot(id);
+      const w = slot?.worker;
+      if (!slot || !w || !w.ready || w.stopping || slot.incoming || w.pid === undefined) continue;
+      const rss = readRss(w.pid);
+      if (rss === undefined) {
+        if (!warned) log(`cannot read the memory of ${w.label}: --max-memory is not enforced here`);
+        warned = true;
+        continue;
+      }
+      w.overMemory = rss > limit ? w.overMemory + 1 : 0;
+      if (w.overMemory < SAMPLES_OVER) continue;
+      w.overMemory = 0;
+      log(`${w.label} uses ${formatBytes(rss)}, over the ${formatBytes(limit)} limit: replacing it`);
+      sup.emit("memory:replace", { id, pid: w.pid, rss, limit });
+      void reloader.request([id], "memory");
+    }
+  }, interval);
+  timer.unref?.();
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,116 @@
+/**
+ * One worker process as the primary sees it: started through the strategy, its protocol
+ * messages read, its readiness deadline kept, its exit reported once. Several may share a slot
+ * for a moment (a replacement starting while the old one drains during a reload).
+ */
+import { ERROR_ACK, type ErrorInfo, isProtocolMessage, type ListenAddress, parseFromWorker, type ShutdownReason, toWorker } from "../protocol.js";
+import type { WorkerProcess } from "../strategy/types.js";
+
+export interface WorkerHooks {
+  /** The first time this worker is ready. */
+  onReady(w: Worker): void;
+  /** Once, when the process is gone. */
+  onExit(w: Worker, code: number | null, signal: NodeJS.Signals | null): void;
+  log(line: string): void;
+}
+
+export class Worker {
+  readonly startedAt = Date.now();
+  ready = false;
+  /** Asked to stop (or killed on purpose): its exit is expected. */
+  stopping = false;
+  gone = false;
+  /** The last error the worker reported (shown when it exits). */
+  lastError?: ErrorInfo;
+  /** The first address it listens on. */
+  address?: ListenAddress;
+  /** Consecutive memory samples over the limit. */
+  overMemory = 0;
+  /** Resolves true once ready, false if the worker exits (or is killed) before. */
+  readonly settled: Promise<boolean>;
+  /** Resolves when the process is gone. */
+  readonly exited: Promise<void>;
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  private settle!: (ok: boolean) => void;
+  private markExited!: () => void;
+
+  constructor(
+    readonly id: number,
+    readonly proc: WorkerProcess,
+    private readonly hooks: WorkerHooks,
+    readyTimeout: number,
+    readyOn: "listen" | "message",
+  ) {
+    this.settled = new Promise((r) => (this.settle = r));
+    this.exited = new Promise((r) => (this.markExited = r));
+    proc.onMessage((raw) => this.onMessage(raw));
+    proc.onExit((code, signal) => {
+      this.gone = true;
+      for (const t of this.timers) clearTimeout(t);
+      this.timers.clear();
+      this.settle(false);
+      this.markExited();
+      hooks.onExit(this, code, signal);
+    });
+    this.later(readyTimeout, () => {
+      if (this.ready || this.stopping) return;
+      const why = readyOn === "message" ? "no ready() call" : "no server listening and no ready() call";
+      this.lastError = { name: "UniclusterError", code: "E_READY_TIMEOUT", message: `not ready within ${readyTimeout} ms (${why})` };
+      hooks.log(`${this.label} ${this.lastError.message}; killing it`);
+      proc.kill("SIGKILL");
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.proc.pid;
+  }
+
+  get label(): string {
+    return `worker ${this.id} (pid ${this.pid})`;
+  }
+
+  /** Runs `fn` after `ms` unless the worker is gone by then. */
+  later(ms: number, fn: () => void): void {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      if (!this.gone) fn();
+    }, ms);
+    this.timers.add(t);
+  }
+
+  /** Graceful stop: the worker drains and exits; SIGKILL after `grace` (then `onGraceExpired`). */
+  stop(reason: ShutdownReason, grace: number, onGraceExpired: () => void): void {
+    if (this.stopping || this.gone) return;
+    this.stopping = true;
+    if (!this.proc.send(toWorker(reason))) this.proc.kill("SIGTERM");
+    this.later(grace, () => {
+      onGraceExpired();
+      this.hooks.log(`${this.label} still running after ${grace} ms grace; killing it`);
+      this.proc.kill("SIGKILL");
+    });
+  }
+
+  kill(): void {
+    this.stopping = true;
+    this.proc.kill("SIGKILL");
+  }
+
+  private onMessage(raw: unknown): void {
+    if (this.gone) return;
+    const msg = parseFromWorker(raw);
+    if (!msg) {
+      if (isProtocolMessage(raw)) this.hooks.log(`${this.label} sent a malformed protocol message; ignored`);
+      return;
+    }
+    if (msg.type === "error") {
+      this.lastError = msg.error;
+      if (msg.fatal) this.proc.send(ERROR_ACK);
+    } else if (msg.type === "listening") {
+      this.address ??= msg.address;
+    } else if (!this.ready) {
+      this.ready = true;
+      this.settle(true);
+      this.hooks.onReady(this);
+    }
+  }
+}

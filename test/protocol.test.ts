@@ -1,0 +1,137 @@
+import { describe, expect, it } from "vitest";
+import { ERROR_ACK, isProtocolMessage, parseFromWorker, parseToWorker, PROTOCOL, toWorker } from "../src/protocol.js";
+
+const listening = { unicluster: 1, type: "listening", address: { address: "127.0.0.1", port: 3000 } };
+const ready = { unicluster: 1, type: "ready" };
+const error = { unicluster: 1, type: "error", fatal: true, error: { name: "Error", message: "listen EADDRINUSE", code: "EADDRINUSE", port: 3000 } };
+
+describe("parseFromWorker: valid messages", () => {
+  it("ready", () => {
+    expect(parseFromWorker(ready)).toEqual({ unicluster: PROTOCOL, type: "ready" });
+  });
+
+  it("listening, on TCP and on a unix socket", () => {
+    expect(parseFromWorker(listening)).toEqual(listening);
+    const unix = { unicluster: 1, type: "listening", address: { address: "/tmp/app.sock", port: 0 } };
+    expect(parseFromWorker(unix)).toEqual(unix);
+    expect(parseFromWorker({ ...listening, address: { address: "::", port: 65535 } })).not.toBeNull();
+  });
+
+  it("error, fatal or not", () => {
+    expect(parseFromWorker(error)).toEqual(error);
+    expect(parseFromWorker({ ...error, fatal: false })).toMatchObject({ type: "error", fatal: false });
+  });
+
+  it("error with only a message gets a default name and no code or port", () => {
+    expect(parseFromWorker({ unicluster: 1, type: "error", fatal: false, error: { message: "boom" } })).toEqual({
+      unicluster: 1,
+      type: "error",
+      fatal: false,
+      error: { name: "Error", message: "boom", code: undefined, port: undefined },
+    });
+  });
+
+  it("keeps only the known fields", () => {
+    const out = parseFromWorker({ ...listening, extra: 1, address: { address: "127.0.0.1", port: 3000, family: "IPv4" } });
+    expect(out).toEqual(listening);
+    const e = parseFromWorker({ ...error, error: { ...error.error, stack: "at x", port: 1.5, code: 42, name: 7 } });
+    expect(e).toEqual({ unicluster: 1, type: "error", fatal: true, error: { name: "Error", message: "listen EADDRINUSE", code: undefined, port: undefined } });
+  });
+
+  it("clips huge strings to about 2000 characters", () => {
+    const huge = "x".repeat(100_000);
+    const out = parseFromWorker({ ...error, error: { name: huge, message: huge, code: huge } });
+    expect(out?.type).toBe("error");
+    if (out?.type !== "error") return;
+    for (const s of [out.error.name, out.error.message, out.error.code!]) {
+      expect(s.length).toBeGreaterThanOrEqual(2000);
+      expect(s.length).toBeLessThanOrEqual(2001);
+      expect(s.startsWith("x".repeat(2000))).toBe(true);
+    }
+    expect(parseFromWorker({ ...error, error: { message: "y".repeat(2000) } })).toMatchObject({ error: { message: "y".repeat(2000) } });
+  });
+});
+
+describe("parseFromWorker: everything else is null", () => {
+  it.each([
+    ["null", null],
+    ["undefined", undefined],
+    ["a string", "ready"],
+    ["a number", 1],
+    ["an array", [ready]],
+    ["an array with the fields", Object.assign([], ready)],
+    ["no marker", { type: "ready" }],
+    ["marker 2", { ...ready, unicluster: 2 }],
+    ['marker "1"', { ...ready, unicluster: "1" }],
+    ["marker true", { ...ready, unicluster: true }],
+    ["unknown type", { unicluster: 1, type: "hello" }],
+    ["no type", { unicluster: 1 }],
+    ["listening without address", { unicluster: 1, type: "listening" }],
+    ["listening with address null", { ...listening, address: null }],
+    ["listening with address a string", { ...listening, address: "127.0.0.1:3000" }],
+    ["listening without port", { ...listening, address: { address: "127.0.0.1" } }],
+    ["listening without host", { ...listening, address: { port: 3000 } }],
+    ["port -1", { ...listening, address: { address: "::", port: -1 } }],
+    ["port 65536", { ...listening, address: { address: "::", port: 65536 } }],
+    ["port 1.5", { ...listening, address: { address: "::", port: 1.5 } }],
+    ["port NaN", { ...listening, address: { address: "::", port: Number.NaN } }],
+    ['port "3000"', { ...listening, address: { address: "::", port: "3000" } }],
+    ["an address over 4096 chars", { ...listening, address: { address: "a".repeat(5000), port: 1 } }],
+    ["error without error", { unicluster: 1, type: "error", fatal: true }],
+    ["error without message", { ...error, error: { name: "Error" } }],
+    ["error with a non-string message", { ...error, error: { message: 42 } }],
+    ["error without fatal", { unicluster: 1, type: "error", error: { message: "x" } }],
+    ['error with fatal "true"', { ...error, fatal: "true" }],
+    ["error with fatal 1", { ...error, fatal: 1 }],
+    ["error with an array as error", { ...error, error: ["x"] }],
+  ])("%s", (_label, msg) => {
+    expect(parseFromWorker(msg)).toBeNull();
+  });
+});
+
+describe("parseToWorker", () => {
+  it("shutdown keeps stop, reload and scale", () => {
+    for (const reason of ["stop", "reload", "scale"] as const) {
+      expect(parseToWorker({ unicluster: 1, type: "shutdown", reason })).toEqual({ unicluster: 1, type: "shutdown", reason });
+    }
+  });
+
+  it("shutdown with an unknown or missing reason means stop", () => {
+    expect(parseToWorker({ unicluster: 1, type: "shutdown", reason: "bogus" })).toEqual({ unicluster: 1, type: "shutdown", reason: "stop" });
+    expect(parseToWorker({ unicluster: 1, type: "shutdown" })).toEqual({ unicluster: 1, type: "shutdown", reason: "stop" });
+  });
+
+  it("error-ack", () => {
+    expect(parseToWorker({ unicluster: 1, type: "error-ack" })).toEqual({ unicluster: 1, type: "error-ack" });
+  });
+
+  it("round-trips what the primary sends", () => {
+    expect(parseToWorker(toWorker("reload"))).toEqual(toWorker("reload"));
+    expect(parseToWorker(ERROR_ACK)).toEqual(ERROR_ACK);
+  });
+
+  it.each([
+    ["null", null],
+    ["an array", [toWorker("stop")]],
+    ["no marker", { type: "shutdown", reason: "stop" }],
+    ["marker 2", { unicluster: 2, type: "shutdown", reason: "stop" }],
+    ["a worker message", ready],
+    ["unknown type", { unicluster: 1, type: "kill" }],
+  ])("rejects %s", (_label, msg) => {
+    expect(parseToWorker(msg)).toBeNull();
+  });
+});
+
+describe("isProtocolMessage", () => {
+  it("is true for anything carrying the marker, even malformed", () => {
+    expect(isProtocolMessage(ready)).toBe(true);
+    expect(isProtocolMessage({ unicluster: 99 })).toBe(true);
+    expect(isProtocolMessage({ unicluster: undefined })).toBe(true);
+  });
+
+  it("is false for the app's own messages and node:cluster's", () => {
+    for (const msg of [null, undefined, "unicluster", 1, [], { type: "ready" }, { cmd: "NODE_CLUSTER", act: "online" }, Object.assign([], { unicluster: 1 })]) {
+      expect(isProtocolMessage(msg), JSON.stringify(msg)).toBe(false);
+    }
+  });
+});

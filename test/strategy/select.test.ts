@@ -1,0 +1,115 @@
+import { describe, expect, it } from "vitest";
+import { UniclusterError } from "../../src/errors.js";
+import { capabilitiesOf } from "../../src/runtime/capabilities.js";
+import type { RuntimeInfo, RuntimeName } from "../../src/runtime/detect.js";
+import { reusePortAvailable, selectStrategy } from "../../src/strategy/select.js";
+
+type Requested = "auto" | "cluster" | "reuseport";
+
+function rt(name: RuntimeName, version: string, platform: NodeJS.Platform = "linux"): RuntimeInfo {
+  return { name, version, platform, arch: "x64", execPath: `/usr/bin/${name}` };
+}
+
+function select(requested: Requested, r: RuntimeInfo) {
+  return selectStrategy(requested, r, capabilitiesOf(r));
+}
+
+function refusal(requested: Requested, r: RuntimeInfo): UniclusterError {
+  try {
+    select(requested, r);
+  } catch (err) {
+    expect(err).toBeInstanceOf(UniclusterError);
+    const e = err as UniclusterError;
+    expect(e.code).toBe("E_STRATEGY_UNSUPPORTED");
+    expect(e.exitCode).toBe(2);
+    return e;
+  }
+  throw new Error(`expected ${requested} on ${r.name} ${r.version} ${r.platform} to be refused`);
+}
+
+describe("selectStrategy: auto", () => {
+  it.each([
+    [rt("node", "20.20.2"), "cluster"],
+    [rt("node", "24.21.0"), "cluster"],
+    [rt("node", "24.21.0", "darwin"), "cluster"],
+    [rt("node", "24.21.0", "win32"), "cluster"],
+    [rt("bun", "1.1.20"), "reuseport"],
+    [rt("bun", "1.1.25"), "cluster"],
+    [rt("bun", "1.4.5"), "cluster"],
+    [rt("deno", "2.7.14"), "reuseport"],
+    [rt("deno", "2.8.0"), "cluster"],
+    [rt("deno", "2.9.6"), "cluster"],
+  ] as const)("%o -> %s", (r, want) => {
+    const choice = select("auto", r);
+    expect(choice.strategy).toBe(want);
+    expect(choice.why).not.toBe("");
+  });
+
+  it("falling back to reuseport says why cluster is out", () => {
+    expect(select("auto", rt("deno", "2.7.14")).why).toMatch(/^node:cluster unavailable \(needs deno >= 2\.8\.0; this is 2\.7\.14/);
+  });
+
+  it("with neither strategy possible, auto is refused with both reasons", () => {
+    const e = refusal("auto", rt("bun", "1.4.5", "darwin"));
+    expect(e.message).toBe("no strategy can share a port on bun 1.4.5 on darwin");
+    expect(e.hint).toMatch(/^node:cluster needs bun >= 1\.1\.25 on linux; this is darwin/);
+    expect(e.hint).toContain("reusePort");
+    refusal("auto", rt("deno", "2.7.14", "darwin"));
+    refusal("auto", rt("bun", "1.1.20", "win32"));
+  });
+});
+
+describe("selectStrategy: an explicit choice", () => {
+  it("is honoured where it works", () => {
+    expect(select("cluster", rt("node", "20.20.2"))).toEqual({ strategy: "cluster", why: "requested" });
+    expect(select("reuseport", rt("node", "22.12.0"))).toEqual({ strategy: "reuseport", why: "requested" });
+    expect(select("reuseport", rt("node", "24.21.0"))).toEqual({ strategy: "reuseport", why: "requested" });
+    // Bun: only through Bun.serve, which is enough.
+    expect(select("reuseport", rt("bun", "1.1.20")).strategy).toBe("reuseport");
+    expect(select("reuseport", rt("deno", "2.9.6")).strategy).toBe("reuseport");
+    expect(select("cluster", rt("deno", "2.8.0")).strategy).toBe("cluster");
+  });
+
+  it("reuseport on Node 20 is refused, naming the versions, with cluster as the way out", () => {
+    const e = refusal("reuseport", rt("node", "20.20.2"));
+    expect(e.message).toMatch(/^--strategy reuseport cannot work on node 20\.20\.2 on linux: reusePort needs node 22\.12\.0/);
+    expect(e.hint).toBe("use --strategy cluster (or auto)");
+  });
+
+  it("reuseport in the 23.0 gap or off Linux is refused, with cluster as the way out", () => {
+    expect(refusal("reuseport", rt("node", "23.0.5")).hint).toContain("--strategy cluster");
+    const mac = refusal("reuseport", rt("node", "24.21.0", "darwin"));
+    expect(mac.message).toContain("this is darwin");
+    expect(mac.hint).toContain("--strategy cluster");
+    expect(refusal("reuseport", rt("node", "20.20.2", "darwin")).hint).toContain("--strategy cluster");
+  });
+
+  it("cluster where node:cluster does not share ports is refused, with reuseport as the way out", () => {
+    for (const r of [rt("bun", "1.1.20"), rt("deno", "2.7.14")]) {
+      const e = refusal("cluster", r);
+      expect(e.message).toMatch(new RegExp(`^--strategy cluster cannot work on ${r.name} ${r.version.replace(/\./g, "\\.")} on linux: node:cluster needs`));
+      expect(e.hint).toBe("use --strategy reuseport (or auto)");
+    }
+  });
+
+  it("with neither possible, an explicit choice says nothing can work here", () => {
+    expect(refusal("cluster", rt("bun", "1.4.5", "darwin")).hint).toBe("no strategy can share a port here");
+    expect(refusal("reuseport", rt("bun", "1.4.5", "darwin")).hint).toBe("no strategy can share a port here");
+  });
+
+  // Bun shares ports only through Bun.serve (reusePortNative); the refusal quotes the node:net
+  // reason ("not supported by bun"), hiding that the platform is what rules it out.
+  it.fails("reuseport refused on Bun off Linux gives the platform as the reason", () => {
+    const e = refusal("reuseport", rt("bun", "1.4.5", "darwin"));
+    expect(e.message).toContain("this is darwin");
+  });
+});
+
+describe("reusePortAvailable", () => {
+  it("through node:net or through the runtime's own server", () => {
+    expect(reusePortAvailable(capabilitiesOf(rt("node", "24.21.0")))).toBe(true);
+    expect(reusePortAvailable(capabilitiesOf(rt("bun", "1.1.20")))).toBe(true);
+    expect(reusePortAvailable(capabilitiesOf(rt("node", "20.20.2")))).toBe(false);
+    expect(reusePortAvailable(capabilitiesOf(rt("bun", "1.4.5", "darwin")))).toBe(false);
+  });
+});
