@@ -99,6 +99,8 @@ export const DEFAULTS = {
   memoryInterval: 5_000,
   /** More workers than this many per core is refused without `allowManyWorkers`. */
   manyWorkersFactor: 4,
+  /** A hard bound, whatever the flags. */
+  maxWorkers: 1024,
 } as const;
 
 /** Parses `-w`: `N`, `max`, `-K`. `cores` is the available parallelism. */
@@ -112,11 +114,12 @@ export function parseWorkers(value: number | string | undefined, cores: number, 
     if (k === 0) throw usageError("--workers must not be 0", "use a count (4), max, or -K for all cores but K");
     n = k < 0 ? cores + k : k;
     if (k < 0 && n < 1) {
-      throw usageError(`--workers ${text} leaves no worker on ${cores} core${cores === 1 ? "" : "s"}`, `use -${cores - 1} at most, or a count`);
+      throw usageError(`--workers ${text} leaves no worker on ${cores} core${cores === 1 ? "" : "s"}`, cores > 1 ? `use -${cores - 1} at most, or a count` : "use a count");
     }
   } else {
     throw usageError(`--workers must be a whole number, max, or -K, not "${text}"`, "e.g. -w 4, -w max, -w -1");
   }
+  if (n > DEFAULTS.maxWorkers) throw usageError(`--workers ${n} is more than ${DEFAULTS.maxWorkers}, the most unicluster starts`);
   const limit = cores * DEFAULTS.manyWorkersFactor;
   if (n > limit && !allowMany) {
     throw usageError(
@@ -149,6 +152,11 @@ export function parseSize(name: string, value: number | string | undefined): num
   return bytes;
 }
 
+function atLeast(name: string, value: number, min: number): number {
+  if (value < min) throw usageError(`${name} must be at least ${min} ms`);
+  return value;
+}
+
 function positiveInt(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || value < 0) throw usageError(`${name} must be a whole number >= 0, not ${value}`);
@@ -162,13 +170,13 @@ export function resolveOptions(opts: LaunchOptions, cores: number): ResolvedOpti
   }
   const readyOn = opts.readyOn ?? "listen";
   if (readyOn !== "listen" && readyOn !== "message") {
-    throw usageError(`readyOn must be "listen" or "message", not "${String(readyOn)}"`);
+    throw usageError(`--ready must be listen or message, not "${String(readyOn)}"`);
   }
   return {
     workers: parseWorkers(opts.workers, cores, opts.allowManyWorkers),
     strategy,
     grace: parseDuration("--grace", opts.grace, DEFAULTS.grace),
-    readyTimeout: parseDuration("--ready-timeout", opts.readyTimeout, DEFAULTS.readyTimeout),
+    readyTimeout: atLeast("--ready-timeout", parseDuration("--ready-timeout", opts.readyTimeout, DEFAULTS.readyTimeout), 1),
     readyOn,
     execArgv: [...(opts.execArgv ?? [])],
     env: { ...(opts.env ?? {}) },

@@ -6,7 +6,8 @@ export function describeExit(code: number | null, signal: NodeJS.Signals | null)
 }
 
 export function describeError(e: ErrorInfo): string {
-  return `${e.code && !e.message.includes(e.code) ? `${e.code}: ` : ""}${e.message}`;
+  const name = e.name && e.name !== "Error" && e.name !== "UniclusterError" && !e.message.startsWith(e.name) ? `${e.name}: ` : "";
+  return `${e.code && !e.message.includes(e.code) ? `${e.code}: ` : ""}${name}${e.message}`;
 }
 
 /** A URL a person can paste for an address a worker listens on. */

@@ -31,7 +31,10 @@ export function selectStrategy(requested: "auto" | StrategyName, rt: RuntimeInfo
   }
   if (requested === "reuseport") {
     if (canReuse) return { strategy: "reuseport", why: "requested" };
-    throw new UniclusterError("E_STRATEGY_UNSUPPORTED", `--strategy reuseport cannot work on ${label}: reusePort ${caps.reusePortNet.reason}`, {
+    // Name the reason of the API that would have been used: the runtime's own server where it
+    // has one (Bun, Deno), node:net otherwise.
+    const reason = rt.name === "node" ? caps.reusePortNet.reason : caps.reusePortNative.reason;
+    throw new UniclusterError("E_STRATEGY_UNSUPPORTED", `--strategy reuseport cannot work on ${label}: reusePort ${reason}`, {
       hint: canCluster ? "use --strategy cluster (or auto)" : "no strategy can share a port here",
     });
   }

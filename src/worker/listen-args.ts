@@ -30,9 +30,11 @@ export function planListen(args: readonly unknown[]): ListenPlan {
   }
   if (typeof first === "object") {
     const o = first as Record<string, unknown>;
-    // A handle ({ _handle }, { fd }) or a path: not a TCP port we can add reusePort to.
-    if ("_handle" in o || "fd" in o || typeof o.path === "string") return { kind: "passthrough" };
-    if (o.port !== undefined && !isPortLike(o.port)) return { kind: "passthrough" };
+    // A handle ({ _handle }, { fd: number }): not a TCP port we can add reusePort to.
+    if ("_handle" in o || typeof o.fd === "number") return { kind: "passthrough" };
+    // Node looks at `port` before `path`; without either it throws its own error: let it.
+    if (o.port === undefined) return { kind: "passthrough" };
+    if (!isPortLike(o.port)) return { kind: "passthrough" };
     const options = { ...(o as ListenOptions) };
     options.port = o.port === undefined ? 0 : Number(o.port);
     return { kind: "tcp", options, callback };

@@ -99,7 +99,7 @@ describe("selectStrategy: an explicit choice", () => {
 
   // Bun shares ports only through Bun.serve (reusePortNative); the refusal quotes the node:net
   // reason ("not supported by bun"), hiding that the platform is what rules it out.
-  it.fails("reuseport refused on Bun off Linux gives the platform as the reason", () => {
+  it("reuseport refused on Bun off Linux gives the platform as the reason", () => {
     const e = refusal("reuseport", rt("bun", "1.4.5", "darwin"));
     expect(e.message).toContain("this is darwin");
   });

@@ -59,11 +59,11 @@ describe("planListen: everything that is not a TCP port is left alone", () => {
 // Node's own precedence (lib/net.js Server#listen): a handle or a numeric fd first, then
 // `options.port`, and only then `options.path`. These shapes are TCP listens in Node.
 describe("planListen: agrees with Node on which options are TCP", () => {
-  it.fails("({ port, path }) is TCP: Node listens on the port", () => {
+  it("({ port, path }) is TCP: Node listens on the port", () => {
     expect(planListen([{ port: 3000, path: "/tmp/sock" }])).toMatchObject({ kind: "tcp", options: { port: 3000 } });
   });
 
-  it.fails("({ port, fd: undefined }) is TCP: Node ignores a non-number fd", () => {
+  it("({ port, fd: undefined }) is TCP: Node ignores a non-number fd", () => {
     expect(planListen([{ port: 3000, fd: undefined }])).toMatchObject({ kind: "tcp", options: { port: 3000 } });
   });
 });
