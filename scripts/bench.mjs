@@ -6,6 +6,7 @@
 //   node scripts/bench.mjs [--quick] [--runtime node|bun|deno] [--contenders a,b] [--workers N]
 //                          [--duration S] [--warmup S] [--rounds N] [--connections N]
 //                          [--tool auto|wrk|autocannon] [--bin PATH] [--out DIR] [--chart PATH]
+//   node scripts/bench.mjs --report bench-results/node.json [--chart PATH]   (re-render a run)
 //
 // Runs on the machine's Node (20); the contenders run on --runtime, Node 24.21 by default
 // (unicluster's reuseport needs Node >= 22.12), from scripts/runtimes.mjs's cache.
@@ -20,7 +21,7 @@ import { parseArgs } from "node:util";
 import { bareArgv, CONTENDERS } from "./bench/contenders.mjs";
 import { bareRss, measureOnce } from "./bench/measure.mjs";
 import { killEverything } from "./bench/proc.mjs";
-import { markdown, summarize, targets } from "./bench/report.mjs";
+import { markdown, median, summarize, targets } from "./bench/report.mjs";
 import { throughputSvg } from "./bench/svg.mjs";
 import { ensureTools, findWrk, wrkVersion } from "./bench/tools.mjs";
 import { binaryPath, MATRIX } from "./runtimes.mjs";
@@ -42,17 +43,40 @@ const { values: a } = parseArgs({
     bin: { type: "string" },
     out: { type: "string", default: path.join(root, "bench-results") },
     chart: { type: "string" },
+    report: { type: "string" },
     help: { type: "boolean", short: "h", default: false },
   },
 });
 
 function usage(msg) {
   if (msg) process.stderr.write(`bench: ${msg}\n`);
-  const help = execFileSync("sed", ["-n", "5,11p", fileURLToPath(import.meta.url)], { encoding: "utf8" });
+  const help = execFileSync("sed", ["-n", "5,12p", fileURLToPath(import.meta.url)], { encoding: "utf8" });
   process.stderr.write(help.replace(/^\/\/ ?/gm, ""));
   process.exit(msg ? 2 : 0);
 }
 if (a.help) usage();
+
+/** Summaries, targets and Markdown from a run's samples (also for --report on a saved run). */
+function render(result) {
+  const byId = Object.fromEntries(CONTENDERS[result.config.runtime].map((c) => [c.id, c]));
+  result.rows = Object.keys(result.samples).map((id) => summarize(byId[id], result.samples[id]));
+  const bare = result.baseline.bareRssPerRound ?? Array(result.config.rounds).fill(result.baseline.bareRss);
+  result.targets = result.config.runtime === "node" ? targets(result.rows, result.samples, bare) : [];
+  return markdown(result);
+}
+function writeChart(result, file) {
+  const { config, machine } = result;
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, throughputSvg({ rows: result.rows, title: `Hello world, ${config.workers} workers, ${config.runtimeLabel}, ${machine.cpus} cores (${machine.tool.split(" ")[0]})` }));
+}
+if (a.report) {
+  const result = JSON.parse(readFileSync(a.report, "utf8"));
+  const md = render(result);
+  writeFileSync(a.report.replace(/\.json$/, ".md"), md);
+  if (a.chart) writeChart(result, a.chart);
+  process.stdout.write(md);
+  process.exit(0);
+}
 if (!CONTENDERS[a.runtime]) usage(`unknown runtime ${a.runtime}`);
 const all = CONTENDERS[a.runtime];
 const picked = a.contenders ? a.contenders.split(",").map((id) => all.find((c) => c.id === id) ?? usage(`unknown contender ${id} (${all.map((c) => c.id).join(", ")})`)) : all;
@@ -138,11 +162,9 @@ for (let round = 0; round < config.rounds; round++) {
   }
 }
 
-const rows = picked.map((c) => summarize(c, samples.get(c.id)));
-const baseline = { bareRss: bare.sort((x, y) => x - y)[bare.length >> 1] };
-const result = { date: new Date().toISOString(), command: `node scripts/bench.mjs ${process.argv.slice(2).join(" ")}`.trim(), machine, config, baseline, rows, samples: Object.fromEntries(samples) };
-result.targets = a.runtime === "node" ? targets(rows, baseline) : [];
-const md = markdown(result);
+const baseline = { bareRss: median(bare), bareRssPerRound: bare };
+const result = { date: new Date().toISOString(), command: `node scripts/bench.mjs ${process.argv.slice(2).join(" ")}`.trim(), machine, config, baseline, samples: Object.fromEntries(samples) };
+const md = render(result);
 
 mkdirSync(a.out, { recursive: true });
 const stem = path.join(a.out, `${a.runtime}${a.quick ? "-quick" : ""}`);
@@ -150,9 +172,8 @@ writeFileSync(`${stem}.json`, `${JSON.stringify(result, null, 2)}\n`);
 writeFileSync(`${stem}.md`, md);
 // The README's chart comes from full runs only; --quick (CI) must not overwrite it.
 const chart = a.chart ?? (a.quick ? `${stem}.svg` : a.runtime === "node" ? path.join(root, "docs", "bench-throughput.svg") : `${stem}.svg`);
-mkdirSync(path.dirname(chart), { recursive: true });
-writeFileSync(chart, throughputSvg({ rows, title: `Hello world, ${config.workers} workers, ${config.runtimeLabel}, ${machine.cpus} cores (${tool.name})` }));
+writeChart(result, chart);
 process.stdout.write(md);
 process.stderr.write(`bench: wrote ${stem}.json, ${stem}.md, ${chart}\n`);
-const failed = rows.some((r) => r.errors.length);
+const failed = result.rows.some((r) => r.errors.length);
 process.exit(failed ? 1 : 0);

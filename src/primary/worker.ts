@@ -78,11 +78,16 @@ export class Worker {
     this.timers.add(t);
   }
 
-  /** Graceful stop: the worker drains and exits; SIGKILL after `grace` (then `onGraceExpired`). */
+  /**
+   * Graceful stop: the worker drains and exits; SIGKILL after `grace` (then `onGraceExpired`).
+   * A worker not yet ready may not have its message handler yet (a message sent that early is
+   * dropped: the runtime has no listener to give it to), so it gets SIGTERM, which the worker
+   * runtime drains on once installed and which ends it at once before that.
+   */
   stop(reason: ShutdownReason, grace: number, onGraceExpired: () => void): void {
     if (this.stopping || this.gone) return;
     this.stopping = true;
-    if (!this.proc.send(toWorker(reason))) this.proc.kill("SIGTERM");
+    if (!this.ready || !this.proc.send(toWorker(reason))) this.proc.kill("SIGTERM");
     this.later(grace, () => {
       onGraceExpired();
       this.hooks.log(`${this.label} still running after ${grace} ms grace; killing it`);

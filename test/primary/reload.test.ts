@@ -1,0 +1,149 @@
+/**
+ * Zero-downtime operations on this machine's Node (the per-runtime cells are in test/e2e):
+ * rolling reload under real load in both strategies, a broken new version, coalescing, scaling
+ * by signal, the memory limit, readiness by message, the library's reload() and scale().
+ */
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { CELLS, fixture } from "../_helpers/cells.js";
+import { startLoad } from "../_helpers/load.mjs";
+import { distinctWorkers, freePort, get } from "../_helpers/net.js";
+import { start, until } from "../_helpers/proc.js";
+import { reloadScenario } from "../_helpers/scenario.js";
+import { stopCleanly } from "../e2e/_suite.js";
+
+const node20 = CELLS.node20!;
+const node24 = CELLS.node24!;
+
+describe("rolling reload under load", () => {
+  it("cluster: 3 reloads of 2 workers lose no request, every pid changes", async () => {
+    const r = await reloadScenario(node20.cli(["-w", "2", fixture("http-cjs.cjs")]));
+    expect(r.load.failed, JSON.stringify(r.load.errors)).toBe(0);
+    expect(r.load.ok).toBeGreaterThan(500);
+    expect(r.log.match(/reload finished/g)?.length).toBe(3);
+    expect(r.pidsAfter).toHaveLength(2);
+    expect(r.pidsAfter.filter((p) => r.pidsBefore.includes(p))).toEqual([]);
+    expect(r.exitCode).toBe(0);
+  });
+
+  it("reuseport with tcp_migrate_req=1 (network namespace): 3 reloads lose no request", async () => {
+    const r = await reloadScenario(node24.cli(["-w", "2", "-s", "reuseport", fixture("http-cjs.cjs")]), { netns: { "net.ipv4.tcp_migrate_req": "1" } });
+    expect(r.load.failed, JSON.stringify(r.load.errors)).toBe(0);
+    expect(r.log.match(/reload finished/g)?.length).toBe(3);
+    expect(r.pidsAfter.filter((p) => r.pidsBefore.includes(p))).toEqual([]);
+    expect(r.log).not.toContain("tcp_migrate_req=0");
+    expect(r.exitCode).toBe(0);
+  });
+
+  it("reuseport warns once, with the fix, when tcp_migrate_req is 0", async () => {
+    const r = await reloadScenario(node24.cli(["-w", "2", "-s", "reuseport", fixture("http-cjs.cjs")]), { netns: { "net.ipv4.tcp_migrate_req": "0" }, reloads: 1 });
+    expect(r.log.match(/warning: net\.ipv4\.tcp_migrate_req=0: .* run `sysctl -w net\.ipv4\.tcp_migrate_req=1`/g)?.length).toBe(1);
+  });
+});
+
+describe("reload safety", () => {
+  it("a broken new version is abandoned and the old workers keep serving", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "unicluster-broken-"));
+    try {
+      const app = path.join(dir, "app.cjs");
+      copyFileSync(fixture("http-cjs.cjs"), app);
+      const port = await freePort();
+      const p = start(...node20.cli(["-w", "2", "--ready-timeout", "3000", app]), { env: { PORT: String(port) } });
+      const before = await distinctWorkers(port, 2);
+      writeFileSync(app, 'throw new Error("broken release");\n');
+      const load = startLoad(port, { keepAlive: 2, close: 2 });
+      p.child.kill("SIGHUP");
+      await p.waitFor(/reload abandoned: the replacement for worker 1 failed \(broken release\); the running workers keep serving/);
+      const result = await load.stop();
+      expect(result.failed).toBe(0);
+      const after = await distinctWorkers(port, 2);
+      expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
+      await stopCleanly(p, after.keys());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("20 SIGHUPs in a burst coalesce into at most one more reload", async () => {
+    const port = await freePort();
+    const p = start(...node20.cli(["-w", "2", fixture("http-cjs.cjs")]), { env: { PORT: String(port) } });
+    await distinctWorkers(port, 2);
+    for (let i = 0; i < 20; i++) p.child.kill("SIGHUP");
+    await p.waitFor(/reload finished/, 30_000);
+    const count = (re: RegExp) => p.stderr().match(re)?.length ?? 0;
+    // A reload queued behind the first starts as the first finishes: wait until all are done.
+    await until(() => count(/rolling reload of/g) === count(/reload finished/g), 30_000, "queued reloads to finish");
+    expect(count(/rolling reload of/g)).toBeGreaterThanOrEqual(1);
+    expect(count(/rolling reload of/g)).toBeLessThanOrEqual(2);
+    const workers = await distinctWorkers(port, 2);
+    await stopCleanly(p, workers.keys());
+  });
+});
+
+describe("scaling and limits", () => {
+  it("SIGTTIN adds a worker, SIGTTOU removes one, never below 1", async () => {
+    const port = await freePort();
+    const p = start(...node20.cli(["-w", "2", fixture("http-cjs.cjs")]), { env: { PORT: String(port) } });
+    await distinctWorkers(port, 2);
+    p.child.kill("SIGTTIN");
+    await p.waitFor(/scaled from 2 to 3 workers/);
+    const three = await distinctWorkers(port, 3);
+    expect([...three.values()].map((w) => w.id).sort()).toEqual(["1", "2", "3"]);
+    for (let i = 0; i < 3; i++) p.child.kill("SIGTTOU");
+    await p.waitFor(/scaled from 2 to 1 workers/);
+    await until(() => p.stderr().match(/stopped with code 0/g)?.length === 2, 10_000, "two drained workers");
+    const ids = new Set<string>();
+    for (let i = 0; i < 10; i++) ids.add((await get(port)).json!.id!);
+    expect([...ids]).toEqual(["1"]);
+    expect(p.stderr()).not.toMatch(/scaled from 1 to 0/);
+    await stopCleanly(p, []);
+  });
+
+  it("a worker over --max-memory is replaced, new first, without a failed request", async () => {
+    const port = await freePort();
+    const p = start(...node20.cli(["-w", "2", "--max-memory", "150M", "--memory-interval", "100", fixture("memory-hog.cjs")]), { env: { PORT: String(port) } });
+    const before = await distinctWorkers(port, 2);
+    const load = startLoad(port, { keepAlive: 2, close: 2 });
+    let grown: number | undefined;
+    while (!grown) {
+      const r = await get(port, "/grow");
+      if ((r.json?.held as number) >= 3) grown = r.json!.pid;
+    }
+    expect(grown).toBe([...before.entries()].find(([, w]) => w.id === "1")![0]);
+    await p.waitFor(new RegExp(`worker \\d \\(pid ${grown}\\) uses \\d+ MB, over the 150 MB limit: replacing it`));
+    await p.waitFor(/replacement finished/);
+    const result = await load.stop();
+    expect(result.failed, JSON.stringify(result.errors)).toBe(0);
+    const after = await distinctWorkers(port, 2);
+    expect(after.has(grown)).toBe(false);
+    expect([...before.keys()].filter((pid) => after.has(pid))).toHaveLength(1);
+    await stopCleanly(p, after.keys());
+  });
+
+  it("--ready message waits for the app's ready() call", async () => {
+    const port = await freePort();
+    const p = start(...node20.cli(["-w", "1", "--ready", "message", fixture("warm-up.cjs")]), { env: { PORT: String(port) } });
+    await p.waitFor(/all 1 workers ready/);
+    const out = p.output();
+    expect(out.indexOf("warmed")).toBeGreaterThan(-1);
+    expect(out.indexOf("warmed")).toBeLessThan(out.indexOf("ready on"));
+    await stopCleanly(p, (await distinctWorkers(port, 1)).keys());
+  });
+
+  it("the library's reload() and scale() with their events", async () => {
+    const port = await freePort();
+    const p = start(...node20.run(fixture("library-reload.mjs")), { env: { PORT: String(port) } });
+    expect((await p.exited(30_000)).code, p.output()).toBe(0);
+    const m = /reload true (\d+),(\d+) -> (\d+),(\d+)/.exec(p.stdout());
+    expect(m, p.stdout()).not.toBeNull();
+    expect([m![3], m![4]]).not.toContain(m![1]);
+    expect([m![3], m![4]]).not.toContain(m![2]);
+    expect(p.stdout()).toMatch(/event reload:start \{"ids":\[1,2\],"reason":"reload"\}/);
+    expect(p.stdout()).toMatch(/event reload:finish \{"ids":\[1,2\],"duration":\d+\}/);
+    expect(p.stdout()).toMatch(/event scale \{"from":2,"to":3\}/);
+    expect(p.stdout()).toContain("workers 3");
+    expect(p.stdout()).toContain("closed 0");
+  });
+});
