@@ -6,6 +6,7 @@
 //   node scripts/bench.mjs [--quick] [--runtime node|bun|deno] [--contenders a,b] [--workers N]
 //                          [--duration S] [--warmup S] [--rounds N] [--connections N]
 //                          [--tool auto|wrk|autocannon] [--bin PATH] [--out DIR] [--chart PATH]
+//                          [--dist DIR]   (measure another build of unicluster, e.g. a patched copy)
 //   node scripts/bench.mjs --report bench-results/node.json [--chart PATH]   (re-render a run)
 //
 // Runs on the machine's Node (20); the contenders run on --runtime, Node 24.21 by default
@@ -44,13 +45,14 @@ const { values: a } = parseArgs({
     out: { type: "string", default: path.join(root, "bench-results") },
     chart: { type: "string" },
     report: { type: "string" },
+    dist: { type: "string" },
     help: { type: "boolean", short: "h", default: false },
   },
 });
 
 function usage(msg) {
   if (msg) process.stderr.write(`bench: ${msg}\n`);
-  const help = execFileSync("sed", ["-n", "5,12p", fileURLToPath(import.meta.url)], { encoding: "utf8" });
+  const help = execFileSync("sed", ["-n", "5,13p", fileURLToPath(import.meta.url)], { encoding: "utf8" });
   process.stderr.write(help.replace(/^\/\/ ?/gm, ""));
   process.exit(msg ? 2 : 0);
 }
@@ -105,7 +107,7 @@ await ensureTools([...(tool.name === "autocannon" ? ["autocannon"] : []), ...(pi
 
 // Others rebuild dist/ while we run: measure one build, a snapshot taken now, and say which.
 const snapshot = mkdtempSync(path.join(os.tmpdir(), "unicluster-bench-dist-"));
-cpSync(path.join(root, "dist"), path.join(snapshot, "dist"), { recursive: true });
+cpSync(a.dist ?? path.join(root, "dist"), path.join(snapshot, "dist"), { recursive: true });
 writeFileSync(path.join(snapshot, "package.json"), '{ "type": "module" }\n');
 const cli = path.join(snapshot, "dist", "cli.js");
 const git = (...args) => {

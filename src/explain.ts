@@ -10,7 +10,7 @@ const LABELS: Record<Feature, string> = {
   reusePortNet: "reusePort via node:net/http",
   reusePortNative: "reusePort via native server",
   typescript: "TypeScript entry files",
-  clusterParallelListen: "cluster workers may listen at once",
+  clusterReload: "node:cluster reloads losslessly",
 };
 
 /** A multi-line report; `requested` defaults to `auto`. */

@@ -4,7 +4,8 @@
 // a per-step breakdown (medians, ms): launcher boot, launcher code until the first fork, worker
 // process creation, worker runtime boot, worker code until `listening`, and the primary's
 // memory. It is the "why" behind the time-to-serve and RSS rows of bench.mjs.
-//   node scripts/bench/startup.mjs [--runs N] [--workers N] [--bin PATH]
+//   node scripts/bench/startup.mjs [--runs N] [--workers N] [--bin PATH] [--dist DIR] [--only id,id]
+// (--dist: try a patched build of unicluster without touching dist/)
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -17,18 +18,18 @@ import { freePort, killEverything, sleep, waitForWorkers } from "./proc.mjs";
 import { median } from "./report.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const { values: a } = parseArgs({ options: { runs: { type: "string", default: "5" }, workers: { type: "string", default: "2" }, bin: { type: "string" } } });
+const { values: a } = parseArgs({ options: { runs: { type: "string", default: "5" }, workers: { type: "string", default: "2" }, bin: { type: "string" }, dist: { type: "string" }, only: { type: "string" } } });
 const bin = a.bin ?? binaryPath(MATRIX.find((e) => e.id === "node24"));
 const workers = Number(a.workers);
 const tmp = mkdtempSync(path.join(os.tmpdir(), "unicluster-startup-"));
-cpSync(path.resolve(here, "..", "..", "dist"), path.join(tmp, "dist"), { recursive: true });
+cpSync(a.dist ?? path.resolve(here, "..", "..", "dist"), path.join(tmp, "dist"), { recursive: true });
 writeFileSync(path.join(tmp, "package.json"), '{ "type": "module" }\n');
 process.on("exit", () => {
   killEverything();
   rmSync(tmp, { recursive: true, force: true });
 });
 
-const ids = ["single", "hand-cluster", "unicluster-cluster", "hand-reuseport", "unicluster-reuseport"];
+const ids = a.only?.split(",") ?? ["single", "hand-cluster", "unicluster-cluster", "hand-reuseport", "unicluster-reuseport"];
 const picked = ids.map((id) => CONTENDERS.node.find((c) => c.id === id));
 
 /** One launch under the tracer: events grouped by pid, plus the launcher's pid. */

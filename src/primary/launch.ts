@@ -103,14 +103,16 @@ class PrimaryCluster extends EventEmitter<ClusterEvents> implements Cluster {
           log,
         )
       : () => {};
+    if (plan.choice.strategy === "cluster" && !plan.capabilities.clusterReload.supported) {
+      log(`warning: on ${plan.runtime.name} ${plan.runtime.version} node:cluster can lose connections when workers are replaced (reload, restart); --strategy reuseport does not`);
+    }
     if (plan.choice.strategy === "reuseport") {
       const warning = migrateReqWarning(plan.runtime.platform);
       if (warning) log(`warning: ${warning}`);
     }
     createStrategy(plan).then(
       (strategy) => {
-        const sequentialStart = strategy.name === "cluster" && !plan.capabilities.clusterParallelListen.supported;
-        const sup = new Supervisor({ strategy, options: plan.options, env: plan.env, log, sequentialStart });
+        const sup = new Supervisor({ strategy, options: plan.options, env: plan.env, log });
         this.supervisor = sup;
         this.reloader = new Reloader(sup, plan.options.reloadBatch, log);
         for (const name of EVENTS) {

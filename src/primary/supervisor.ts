@@ -35,8 +35,6 @@ export interface SupervisorConfig {
   readonly options: ResolvedOptions;
   readonly env: Record<string, string>;
   readonly log: (line: string) => void;
-  /** Start workers one after another (runtimes whose cluster races on concurrent listens). */
-  readonly sequentialStart: boolean;
 }
 
 export class Supervisor extends EventEmitter<ClusterEvents> {
@@ -77,14 +75,7 @@ export class Supervisor extends EventEmitter<ClusterEvents> {
   }
 
   start(): void {
-    const slots = Array.from({ length: this.opts.workers }, (_, i) => this.newSlot(i + 1));
-    if (!this.config.sequentialStart) return void slots.forEach((s) => this.spawnInto(s, "worker"));
-    void (async () => {
-      for (const s of slots) {
-        if (this.stopping) return;
-        await this.spawnInto(s, "worker")?.settled;
-      }
-    })();
+    for (let id = 1; id <= this.opts.workers; id++) this.spawnInto(this.newSlot(id), "worker");
   }
 
   private newSlot(id: number): Slot {

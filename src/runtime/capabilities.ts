@@ -16,10 +16,10 @@ export type Feature =
   /** The runtime runs a `.ts` entry file as it is (no loader needed). */
   | "typescript"
   /**
-   * node:cluster workers may start listening at the same moment. Where not, the supervisor
-   * starts cluster workers one after another (each once the previous is ready).
+   * node:cluster can replace a worker (reload, restart, scale-down) without losing connections.
+   * `auto` takes the cluster strategy only where this holds too.
    */
-  | "clusterParallelListen";
+  | "clusterReload";
 
 interface Row {
   runtime: RuntimeName;
@@ -86,8 +86,8 @@ export const CAPABILITY_TABLE: readonly Row[] = [
     evidence: "bun.sh/docs/api/http (reusePort); test/e2e Bun.serve app on Bun 1.1.20 and 1.4.5",
   },
   { runtime: "bun", feature: "typescript", ranges: [{}], evidence: "Bun runs .ts natively" },
-  { runtime: "bun", feature: "clusterParallelListen", ranges: [{}], evidence: "each worker binds its own SO_REUSEPORT socket; test/e2e Bun cells" },
-  { runtime: "node", feature: "clusterParallelListen", ranges: [{}], evidence: "the primary keys round-robin handles synchronously; test/e2e Node cells" },
+  { runtime: "bun", feature: "clusterReload", ranges: [{ since: "1.1.25" }], platforms: ["linux"], evidence: "SO_REUSEPORT listeners per worker: lossless with tcp_migrate_req=1; test/e2e Bun 1.4.5 reload cells" },
+  { runtime: "node", feature: "clusterReload", ranges: [{}], evidence: "the round-robin primary re-queues a connection a closing worker refuses; test/e2e Node reload cells" },
   {
     runtime: "deno",
     feature: "cluster",
@@ -114,12 +114,13 @@ export const CAPABILITY_TABLE: readonly Row[] = [
   { runtime: "deno", feature: "typescript", ranges: [{}], evidence: "Deno runs .ts natively" },
   {
     runtime: "deno",
-    feature: "clusterParallelListen",
-    // Deno 2.9.6: with two workers listening at once, one sometimes reports listening but never
-    // gets a connection from the primary's round-robin (seen in this repo's CI run, 1 in ~80
-    // starts); starting them one by one has not shown it since. Not yet reported upstream.
+    feature: "clusterReload",
+    // Deno 2.9.6: replacing a worker under load leaves requests hanging (ETIMEOUT) and the old
+    // worker never finishes draining; its round-robin primary keeps handing it connections.
+    // Under load one of two workers sometimes gets no connection at all. So `auto` prefers
+    // reuseport on Deno, where the same reloads lose nothing (test/e2e deno cells).
     ranges: [],
-    evidence: "seen on Deno 2.9.6 in test/e2e deno cells; the Deno cells start workers one by one",
+    evidence: "test/e2e deno: cluster reload under load hangs requests on 2.9.6; reuseport loses none",
   },
 ];
 
@@ -131,7 +132,7 @@ export interface Capability {
 
 export type Capabilities = Record<Feature, Capability>;
 
-const FEATURES: Feature[] = ["cluster", "reusePortNet", "reusePortNative", "typescript", "clusterParallelListen"];
+const FEATURES: Feature[] = ["cluster", "reusePortNet", "reusePortNative", "typescript", "clusterReload"];
 
 function rangeText(ranges: Row["ranges"]): string {
   if (ranges.length === 0) return "no version";

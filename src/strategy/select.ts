@@ -24,7 +24,7 @@ export function selectStrategy(requested: "auto" | StrategyName, rt: RuntimeInfo
   const canCluster = caps.cluster.supported;
   const canReuse = reusePortAvailable(caps);
   if (requested === "cluster") {
-    if (canCluster) return { strategy: "cluster", why: "requested" };
+    if (canCluster) return { strategy: "cluster", why: caps.clusterReload.supported ? "requested" : `requested; note: ${caps.clusterReload.reason}` };
     throw new UniclusterError("E_STRATEGY_UNSUPPORTED", `--strategy cluster cannot work on ${label}: node:cluster ${caps.cluster.reason}`, {
       hint: canReuse ? "use --strategy reuseport (or auto)" : "no strategy can share a port here",
     });
@@ -38,8 +38,12 @@ export function selectStrategy(requested: "auto" | StrategyName, rt: RuntimeInfo
       hint: canCluster ? "use --strategy cluster (or auto)" : "no strategy can share a port here",
     });
   }
-  if (canCluster) return { strategy: "cluster", why: "node:cluster shares ports on this runtime" };
-  if (canReuse) return { strategy: "reuseport", why: `node:cluster unavailable (${caps.cluster.reason})` };
+  if (canCluster && caps.clusterReload.supported) return { strategy: "cluster", why: "node:cluster shares ports on this runtime" };
+  if (canReuse) {
+    const why = canCluster ? `node:cluster loses connections when workers are replaced here (${caps.clusterReload.reason})` : `node:cluster unavailable (${caps.cluster.reason})`;
+    return { strategy: "reuseport", why };
+  }
+  if (canCluster) return { strategy: "cluster", why: "node:cluster shares ports; no reusePort here" };
   throw new UniclusterError("E_STRATEGY_UNSUPPORTED", `no strategy can share a port on ${label}`, {
     hint: `node:cluster ${caps.cluster.reason}; reusePort ${caps.reusePortNet.reason}`,
   });

@@ -143,13 +143,16 @@ export function installWorker(): WorkerState {
       runtime.name === "bun"
         ? "Bun's node:http/node:net ignore reusePort outside node:cluster (oven-sh/bun#43690), so workers cannot share this port; use Bun.serve(), or --strategy cluster on Bun >= 1.1.25"
         : `node:net cannot share a port on ${runtime.name} ${runtime.version}: ${caps.reusePortNet.reason}`,
+    // Node: stop accepting at once; Bun and Deno: keep answering (with Connection: close) for
+    // the idle window first. See ListenPolicy.drainStyle for the evidence.
+    drainStyle: runtime.name === "node" ? "net-close" : "delayed-close",
     onListening,
     onError: (err, then) => reportFatal(err, then),
   });
   // Bun's node:cluster shares Bun.serve ports through SO_REUSEPORT only when the server asks for
   // it, so Bun.serve gets reusePort in both strategies (shared/RUNTIMES.md, test/e2e Bun cells).
-  if (runtime.name === "bun") patchBunServe({ reusePort: reuse || runtime.platform === "linux", onListening });
-  if (runtime.name === "deno") patchDenoServe({ reusePort: reuse ? "always" : "cluster", onListening });
+  if (runtime.name === "bun") patchBunServe({ reusePort: reuse || runtime.platform === "linux", idleWindowMs: IDLE_WINDOW_MS, onListening });
+  if (runtime.name === "deno") patchDenoServe({ reusePort: reuse ? "always" : "cluster", idleWindowMs: IDLE_WINDOW_MS, onListening });
 
   process.on("message", (raw: unknown) => {
     const msg = parseToWorker(raw);

@@ -5,6 +5,7 @@
  * requests finish (`stop(true)` would cut them).
  */
 import type { ListenAddress } from "../protocol.js";
+import { closingHandler, wait } from "./draining.js";
 import { insideNodeListen, portZeroError, trackServer } from "./servers.js";
 
 interface BunServer {
@@ -30,23 +31,31 @@ interface BunGlobal {
   serve(options: Record<string, unknown>, ...rest: unknown[]): BunServer;
 }
 
-export function patchBunServe(opts: { reusePort: boolean; onListening(a: ListenAddress): void }): void {
+export function patchBunServe(opts: { reusePort: boolean; idleWindowMs: number; onListening(a: ListenAddress): void }): void {
   const bun = (globalThis as { Bun?: BunGlobal }).Bun;
   if (!bun || typeof bun.serve !== "function") return;
   const original = bun.serve;
   const serve = function serve(this: unknown, options: Record<string, unknown>, ...rest: unknown[]) {
     // node:http on Bun is built on Bun.serve: the listen patch already handles those servers.
     if (insideNodeListen()) return original.call(this ?? bun, options, ...rest);
-    let effective = options;
-    if (opts.reusePort && options && typeof options === "object" && options.unix === undefined) {
+    if (!options || typeof options !== "object") return original.call(this ?? bun, options, ...rest);
+    let draining = false;
+    // Keep the prototype: an options object may be a class instance with a fetch method.
+    const effective = Object.assign(Object.create(Object.getPrototypeOf(options)), options) as Record<string, unknown>;
+    if (typeof options.fetch === "function") effective.fetch = closingHandler(options.fetch as (...a: unknown[]) => unknown, () => draining);
+    if (opts.reusePort && options.unix === undefined) {
       if (options.port === 0 || options.port === "0") throw portZeroError("Bun.serve()");
-      // Keep the prototype: an options object may be a class instance with a fetch method.
-      effective = Object.assign(Object.create(Object.getPrototypeOf(options)), options, { reusePort: true });
+      effective.reusePort = true;
     }
     const server = original.call(this ?? bun, effective, ...rest);
     let stopped: Promise<void> | undefined;
     trackServer({
-      drain: () => (stopped ??= stopGracefully(server)),
+      drain: (idleWindowMs) =>
+        (stopped ??= (async () => {
+          draining = true;
+          await wait(idleWindowMs);
+          await stopGracefully(server);
+        })()),
     });
     if (server.port !== undefined) opts.onListening({ address: server.hostname ?? "", port: server.port });
     return server;

@@ -7,6 +7,7 @@
  */
 import type { ListenAddress } from "../protocol.js";
 import { UniclusterError } from "../errors.js";
+import { closingHandler, wait } from "./draining.js";
 import { portZeroError, trackServer } from "./servers.js";
 
 interface DenoServer {
@@ -41,7 +42,7 @@ function reusePortAllowed(deno: { readTextFileSync?: (p: string) => string }): b
  * flags, and Deno takes cluster `execArgv` as V8 flags, so only `deno run --unstable-net` on the
  * launcher gives it — shared/RUNTIMES.md, test/e2e Deno.serve cells), or "never".
  */
-export function patchDenoServe(opts: { reusePort: "always" | "cluster"; onListening(a: ListenAddress): void }): void {
+export function patchDenoServe(opts: { reusePort: "always" | "cluster"; idleWindowMs: number; onListening(a: ListenAddress): void }): void {
   const deno = (globalThis as { Deno?: DenoGlobal }).Deno;
   if (!deno || typeof deno.serve !== "function") return;
   const original = deno.serve;
@@ -63,9 +64,27 @@ export function patchDenoServe(opts: { reusePort: "always" | "cluster"; onListen
         args = [Object.assign(Object.create(Object.getPrototypeOf(o)), o, { reusePort: true }), ...args.slice(1)];
       }
     }
+    // The handler is serve(handler), serve(options, handler) or serve({ handler, ... }).
+    let draining = false;
+    const isDraining = () => draining;
+    args = args.map((a, i) => {
+      if (typeof a === "function") return closingHandler(a as (...x: unknown[]) => unknown, isDraining);
+      if (i === 0 && a && typeof a === "object" && typeof (a as { handler?: unknown }).handler === "function") {
+        const o = a as { handler: (...x: unknown[]) => unknown };
+        return Object.assign(Object.create(Object.getPrototypeOf(o)), o, { handler: closingHandler(o.handler, isDraining) });
+      }
+      return a;
+    });
     const server = original.apply(this ?? deno, args);
     let stopped: Promise<void> | undefined;
-    trackServer({ drain: () => (stopped ??= server.shutdown()) });
+    trackServer({
+      drain: (idleWindowMs) =>
+        (stopped ??= (async () => {
+          draining = true;
+          await wait(idleWindowMs);
+          await server.shutdown();
+        })()),
+    });
     const addr = server.addr;
     if (addr && addr.transport === "tcp") opts.onListening({ address: addr.hostname ?? "", port: addr.port ?? 0 });
     return server;

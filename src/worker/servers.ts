@@ -24,6 +24,16 @@ export interface ListenPolicy {
   readonly reusePort: false | "net" | "unsupported";
   /** Why node:net cannot share a port on this runtime, and what to use instead. */
   readonly unsupportedHint?: string;
+  /**
+   * How node:http servers stop accepting. `"net-close"` (Node): `net.Server#close()` at once,
+   * which leaves kept-alive sockets open (Node >= 19's http close would cut them) and, under
+   * node:cluster, takes the worker out of the round-robin at once. `"delayed-close"` (Bun, Deno):
+   * keep serving for the idle window, every answer saying `Connection: close`, then the
+   * runtime's own `server.close()`, which cuts whatever is idle by then; Bun's node:http is not a
+   * net.Server at all, and Deno 2.9.6's cluster round-robin loses a worker whose server is closed
+   * through net.Server#close (test/e2e deno reload cells).
+   */
+  readonly drainStyle: "net-close" | "delayed-close";
   /** Called once per server when it starts listening. */
   onListening(address: ListenAddress): void;
   /** Tells the primary about a server error, then calls `then` (once the message is out). */
@@ -70,10 +80,8 @@ function addressOf(server: net.Server): ListenAddress {
 // Node >= 19 http.Server#close() also closes idle keep-alive sockets at once, which races a
 // client that is just sending its next request on one. net.Server#close() only stops accepting;
 // we then answer each further request with `Connection: close` and close the idle sockets after
-// a window. Used only where http.Server really is a net.Server subclass (Node); elsewhere
-// server.close() is the best the runtime offers.
+// a window (ListenPolicy.drainStyle).
 const netClose = net.Server.prototype.close;
-const httpIsNetSubclass = Object.getPrototypeOf(http.Server.prototype) === net.Server.prototype;
 
 function trackNodeServer(server: net.Server, policy: ListenPolicy): void {
   if (seen.has(server)) return;
@@ -114,13 +122,18 @@ function trackNodeServer(server: net.Server, policy: ListenPolicy): void {
           resolve();
         };
         if (!server.listening) return done();
-        if (isHttp && httpIsNetSubclass) {
+        const closeIdle = () => {
+          (server as http.Server).closeIdleConnections?.();
+          timer = setTimeout(closeIdle, 100);
+        };
+        if (isHttp && policy.drainStyle === "net-close") {
           netClose.call(server, done);
-          const closeIdle = () => {
-            (server as http.Server).closeIdleConnections();
-            timer = setTimeout(closeIdle, 100);
-          };
           timer = setTimeout(closeIdle, idleWindowMs);
+        } else if (isHttp) {
+          timer = setTimeout(() => {
+            server.close(done);
+            closeIdle();
+          }, idleWindowMs);
         } else {
           server.close(done);
         }

@@ -30,14 +30,14 @@ export function startLoad(port, { keepAlive = 8, close = 8, path = "/" } = {}) {
           } catch {}
           resolve();
         });
-        res.on("error", (err) => fail(err, resolve));
+        res.on("error", (err) => fail(err, resolve, agent ? "keep-alive" : "close"));
       });
       req.setTimeout(10_000, () => req.destroy(Object.assign(new Error("timeout"), { code: "ETIMEOUT" })));
-      req.on("error", (err) => fail(err, resolve));
+      req.on("error", (err) => fail(err, resolve, agent ? "keep-alive" : "close"));
     });
-  const fail = (err, resolve) => {
+  const fail = (err, resolve, kind) => {
     result.failed++;
-    const code = err.code ?? err.message;
+    const code = `${kind}:${err.code ?? err.message}`;
     result.errors[code] = (result.errors[code] ?? 0) + 1;
     resolve();
   };

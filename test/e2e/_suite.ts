@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { type Cell, fixture } from "../_helpers/cells.js";
 import { distinctWorkers, freePort, get, tryGet } from "../_helpers/net.js";
 import { isAlive, type Proc, start, until } from "../_helpers/proc.js";
+import { reloadScenario } from "../_helpers/scenario.js";
 
 type StrategyName = "cluster" | "reuseport";
 
@@ -59,6 +60,33 @@ export function runtimeSuite(cell: Cell): void {
           expect(infos.map((w) => w.id).sort()).toEqual(["1", "2"]);
           for (const w of infos) expect(w.strategy).toBe(strategy);
           await stopCleanly(proc, workers.keys());
+        });
+      }
+
+      // Rolling reload under load, for node:http and the runtime's own server where it applies.
+      // SO_REUSEPORT listeners (reuseport, and Bun's cluster) need tcp_migrate_req=1: in a
+      // network namespace. The round-robin primaries (Node, Deno cluster) need nothing.
+      const migrate = strategy === "reuseport" || cell.runtime === "bun";
+      for (const app of new Set([cell.apps[strategy]![0]!, ...cell.apps[strategy]!.filter((a) => /serve/.test(a))])) {
+        const gap = cell.reloadGaps?.[`${strategy}:${app}`];
+        if (gap === "not-tested") continue;
+        const title = gap === "bounded" ? "lose no kept-alive request, under 1% of new connections" : "lose no request";
+        it(`${app}: 3 rolling reloads under load ${title}${migrate ? " (tcp_migrate_req=1)" : ""}`, async () => {
+          const r = await reloadScenario(cell.cli(["-w", "2", "-s", strategy, fixture(app)]), {
+            netns: migrate ? { "net.ipv4.tcp_migrate_req": "1" } : undefined,
+          });
+          const detail = JSON.stringify(r.load.errors) + JSON.stringify(r.load.statuses);
+          if (gap === "bounded") {
+            const keepAliveLost = Object.entries(r.load.errors).filter(([k]) => k.startsWith("keep-alive:"));
+            expect(keepAliveLost, detail).toEqual([]);
+            expect(Object.keys(r.load.statuses), detail).toEqual([]);
+            expect(r.load.failed, detail).toBeLessThan(r.load.ok / 100);
+          } else {
+            expect(r.load.failed, detail).toBe(0);
+          }
+          expect(r.log.match(/reload finished/g)?.length).toBe(3);
+          expect(r.pidsAfter.filter((p) => r.pidsBefore.includes(p))).toEqual([]);
+          expect(r.exitCode).toBe(0);
         });
       }
 
