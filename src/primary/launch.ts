@@ -11,7 +11,6 @@ import { detectRuntime, type RuntimeInfo } from "../runtime/detect.js";
 import { createClusterStrategy } from "../strategy/cluster.js";
 import { createReusePortStrategy } from "../strategy/reuseport.js";
 import type { Strategy } from "../strategy/types.js";
-import { installWorker } from "../worker/install.js";
 import type { ClusterEvents, CloseResult } from "./events.js";
 import { type LaunchPlan, planLaunch } from "./plan.js";
 import { migrateReqWarning } from "./kernel.js";
@@ -98,7 +97,11 @@ class PrimaryCluster extends EventEmitter<ClusterEvents> implements Cluster {
           {
             stop: (force) => void this.stop({ force }),
             reload: () => void this.reload(),
-            scaleBy: (delta) => void this.scale(this.workers().length + delta),
+            scaleBy: (delta) => {
+              const count = this.supervisor?.slotIds().length ?? 0;
+              if (count + delta < 1) return log(`SIGTTOU received: already at 1 worker, keeping it`);
+              this.scale(count + delta);
+            },
           },
           log,
         )
@@ -166,15 +169,21 @@ class WorkerSide extends EventEmitter<ClusterEvents> implements Cluster {
   readonly strategy: StrategyName;
   constructor(readonly runtime: RuntimeInfo, run: () => unknown) {
     super();
-    const state = installWorker();
-    this.strategy = state.strategy;
-    this.ready = quiet(Promise.resolve().then(run).then(() => {}));
+    this.strategy = process.env.UNICLUSTER_STRATEGY === "reuseport" ? "reuseport" : "cluster";
+    // The worker runtime loads only here, so a primary never pays for it. `worker()` runs once it
+    // is installed (servers patched), a tick after launch() returns.
+    this.ready = quiet(
+      import("../worker/install.js")
+        .then(({ installWorker }) => installWorker())
+        .then(run)
+        .then(() => {}),
+    );
   }
   workers() {
     return [];
   }
   stop(): Promise<CloseResult> {
-    void installWorker().shutdown("stop");
+    void import("../worker/install.js").then(({ installWorker }) => installWorker().shutdown("stop"));
     return this.closed;
   }
   reload(): Promise<boolean> {

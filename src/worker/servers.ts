@@ -4,7 +4,7 @@
  * node:net / node:http / node:https are caught at `net.Server.prototype.listen`; the runtimes'
  * own servers (`Bun.serve`, `Deno.serve`) are wrapped by `native-bun.ts` / `native-deno.ts`.
  */
-import http from "node:http";
+import { createRequire } from "node:module";
 import net from "node:net";
 import { UniclusterError } from "../errors.js";
 import type { ListenAddress } from "../protocol.js";
@@ -49,6 +49,13 @@ export function insideNodeListen(): boolean {
   return listenDepth > 0;
 }
 
+/**
+ * node:http through require, not an ESM import: building the ESM namespace of node:http on Node
+ * 24 reads its lazy WebSocket/EventSource getters, which loads undici, tls, http2, zlib and more
+ * (measured by scripts/bench/startup.mjs: 37 ms and +17 MB per process; require: 3 ms, +3.7 MB).
+ */
+const http = createRequire(import.meta.url)("node:http") as typeof import("node:http");
+
 const servers = new Set<TrackedServer>();
 const seen = new WeakSet<object>();
 
@@ -86,11 +93,11 @@ const netClose = net.Server.prototype.close;
 function trackNodeServer(server: net.Server, policy: ListenPolicy): void {
   if (seen.has(server)) return;
   seen.add(server);
-  const isHttp = typeof (server as http.Server).closeIdleConnections === "function";
-  const inflight = new Set<http.ServerResponse>();
+  const isHttp = typeof (server as import("node:http").Server).closeIdleConnections === "function";
+  const inflight = new Set<import("node:http").ServerResponse>();
   let draining = false;
   if (isHttp) {
-    server.prependListener("request", (_req: http.IncomingMessage, res: http.ServerResponse) => {
+    server.prependListener("request", (_req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => {
       if (draining) {
         if (!res.headersSent) res.setHeader("Connection", "close");
         return;
@@ -123,7 +130,7 @@ function trackNodeServer(server: net.Server, policy: ListenPolicy): void {
         };
         if (!server.listening) return done();
         const closeIdle = () => {
-          (server as http.Server).closeIdleConnections?.();
+          (server as import("node:http").Server).closeIdleConnections?.();
           timer = setTimeout(closeIdle, 100);
         };
         if (isHttp && policy.drainStyle === "net-close") {

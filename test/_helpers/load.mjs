@@ -32,7 +32,7 @@ export function startLoad(port, { keepAlive = 8, close = 8, path = "/" } = {}) {
         });
         res.on("error", (err) => fail(err, resolve, agent ? "keep-alive" : "close"));
       });
-      req.setTimeout(10_000, () => req.destroy(Object.assign(new Error("timeout"), { code: "ETIMEOUT" })));
+      req.setTimeout(30_000, () => req.destroy(Object.assign(new Error("timeout"), { code: "ETIMEOUT" })));
       req.on("error", (err) => fail(err, resolve, agent ? "keep-alive" : "close"));
     });
   const fail = (err, resolve, kind) => {

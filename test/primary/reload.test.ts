@@ -91,8 +91,13 @@ describe("scaling and limits", () => {
     await p.waitFor(/scaled from 2 to 3 workers/);
     const three = await distinctWorkers(port, 3);
     expect([...three.values()].map((w) => w.id).sort()).toEqual(["1", "2", "3"]);
-    for (let i = 0; i < 3; i++) p.child.kill("SIGTTOU");
+    // One signal at a time: the kernel merges identical pending signals into one.
+    p.child.kill("SIGTTOU");
+    await p.waitFor(/scaled from 3 to 2 workers/);
+    p.child.kill("SIGTTOU");
     await p.waitFor(/scaled from 2 to 1 workers/);
+    p.child.kill("SIGTTOU");
+    await p.waitFor(/SIGTTOU received: already at 1 worker, keeping it/);
     await until(() => p.stderr().match(/stopped with code 0/g)?.length === 2, 10_000, "two drained workers");
     const ids = new Set<string>();
     for (let i = 0; i < 10; i++) ids.add((await get(port)).json!.id!);
