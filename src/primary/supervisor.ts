@@ -13,6 +13,7 @@ import type { Strategy } from "../strategy/types.js";
 import { BACKOFF, restartDelay } from "./backoff.js";
 import type { ClusterEvents, CloseResult } from "./events.js";
 import { describeError, describeExit, urlOf } from "./format.js";
+import { forward } from "./output.js";
 import { Worker } from "./worker.js";
 
 export interface Slot {
@@ -40,6 +41,8 @@ export interface SupervisorConfig {
 export class Supervisor extends EventEmitter<ClusterEvents> {
   private readonly slots = new Map<number, Slot>();
   private readonly all = new Set<Worker>();
+  /** Failure texts already shown: a crash loop names its cause once, not once per restart. */
+  private readonly shownCauses = new Set<string>();
   private stopping = false;
   private everReady = false;
   private graceExpired = false;
@@ -103,6 +106,8 @@ export class Supervisor extends EventEmitter<ClusterEvents> {
       return undefined;
     }
     const hooks = { onReady: (w: Worker) => this.onReady(slot, w), onExit: this.onExit.bind(this, slot), log: this.log };
+    forward(proc.stdout, process.stdout);
+    forward(proc.stderr, process.stderr);
     const w = new Worker(slot.id, proc, hooks, this.opts.readyTimeout, this.opts.readyOn);
     this.all.add(w);
     slot[role] = w;
@@ -129,7 +134,10 @@ export class Supervisor extends EventEmitter<ClusterEvents> {
     const expected = w.stopping || this.stopping || slot.removed;
     const error = w.lastError;
     const cause = error ? `: ${describeError(error)}` : !w.ready && code === 0 ? " before it was ready (no server listening, no ready() call)" : "";
-    this.log(`${role === "incoming" ? "replacement " : ""}${w.label} ${expected ? "stopped" : "exited"} with ${describeExit(code, signal)}${expected ? "" : cause}`);
+    const repeated = cause !== "" && this.shownCauses.has(cause);
+    if (!expected && cause) this.shownCauses.add(cause);
+    const shown = expected ? "" : repeated ? " (the same error as before)" : cause;
+    this.log(`${role === "incoming" ? "replacement " : ""}${w.label} ${expected ? "stopped" : "exited"} with ${describeExit(code, signal)}${shown}`);
     this.emit("worker:exit", { id: slot.id, pid: w.pid, code, signal, expected, error });
     if (expected || role !== "worker" || slot.incoming) return this.maybeFinish();
 

@@ -22,7 +22,8 @@ export async function createClusterStrategy(config: StrategyConfig, adapter: Run
     // Deno takes these as V8 flags (its cluster workers inherit the launcher's own Deno flags).
     execArgv: [...cmd.execArgv],
     cwd: config.cwd,
-    silent: false,
+    // Output goes through the primary (primary/output.ts).
+    silent: true,
   } as Parameters<Cluster["setupPrimary"]>[0]);
   return {
     name: "cluster",
@@ -33,6 +34,7 @@ export async function createClusterStrategy(config: StrategyConfig, adapter: Run
         () => worker.process?.pid,
         (msg) => worker.send(msg),
         (signal) => worker.process.kill(signal),
+        { stdout: worker.process.stdout, stderr: worker.process.stderr },
       );
     },
   };

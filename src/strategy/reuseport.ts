@@ -19,6 +19,7 @@ export function createReusePortStrategy(config: StrategyConfig, adapter: Runtime
         () => child.pid,
         (msg) => (child.connected ? child.send(msg) : false),
         (signal) => child.kill(signal),
+        { stdout: child.stdout, stderr: child.stderr },
       );
     },
   };

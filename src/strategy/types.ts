@@ -7,6 +7,9 @@ import type { ToWorker } from "../protocol.js";
 
 export interface WorkerProcess {
   readonly pid: number | undefined;
+  /** The worker's output, piped to the primary. */
+  readonly stdout?: import("node:stream").Readable | null;
+  readonly stderr?: import("node:stream").Readable | null;
   /** Sends a protocol message; false when the channel is already closed. */
   send(msg: ToWorker): boolean;
   /** Sends a signal to the worker process; no-op once it exited. */
@@ -55,6 +58,7 @@ export function wrapProcess(
   pid: () => number | undefined,
   send: (msg: ToWorker) => boolean,
   kill: (signal: NodeJS.Signals) => void,
+  stdio: { stdout?: import("node:stream").Readable | null; stderr?: import("node:stream").Readable | null } = {},
 ): WorkerProcess {
   let exited = false;
   let reported = false;
@@ -86,6 +90,8 @@ export function wrapProcess(
     }
   }) as never);
   return {
+    stdout: stdio.stdout,
+    stderr: stdio.stderr,
     get pid() {
       return pid();
     },

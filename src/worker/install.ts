@@ -19,6 +19,14 @@ import { getWorkerState, setWorkerState, type ShutdownContext, type ShutdownHook
 const IDLE_WINDOW_MS = 1000;
 /** When the primary vanished, how long the worker may spend draining before it exits anyway. */
 const ORPHAN_EXIT_MS = 500;
+/**
+ * node:cluster only: how long a drained worker stays alive before it exits. The round-robin
+ * primary may have handed it one more connection just before it learned the server closed; a
+ * live worker refuses it and the primary passes it to another worker, but a worker that has
+ * exited never answers, and that connection hangs until the client gives up (seen: 1 request in
+ * ~10k hung for 30 s over 3 reloads, test/primary/reload.test.ts).
+ */
+const CLUSTER_LINGER_MS = 250;
 
 function send(msg: FromWorker): boolean {
   try {
@@ -119,6 +127,7 @@ export function installWorker(): WorkerState {
     const drained = drainAll(IDLE_WINDOW_MS);
     const results = await Promise.allSettled([...hooks].map(async (hook) => hook({ reason, drained })));
     await drained;
+    if (strategy === "cluster" && reason !== "primary-gone") await new Promise((r) => setTimeout(r, CLUSTER_LINGER_MS));
     let failed = false;
     for (const r of results) {
       if (r.status === "rejected") {

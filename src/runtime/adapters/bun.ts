@@ -21,7 +21,8 @@ export const bunAdapter: RuntimeAdapter = {
     return spawn(rt.execPath, [...cmd.execArgv, cmd.exec, ...cmd.args], {
       env: opts.env,
       cwd: opts.cwd,
-      stdio: ["inherit", "inherit", "inherit", "ipc"],
+      // Output goes through the primary (primary/output.ts).
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
     });
   },
 };

@@ -25,7 +25,8 @@ export const denoAdapter: RuntimeAdapter = {
     return spawn(rt.execPath, [...DENO_WORKER_FLAGS, ...cmd.execArgv, cmd.exec, ...cmd.args], {
       env: opts.env,
       cwd: opts.cwd,
-      stdio: ["inherit", "inherit", "inherit", "ipc"],
+      // Output goes through the primary (primary/output.ts).
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
     });
   },
 };

@@ -15,7 +15,8 @@ export const nodeAdapter: RuntimeAdapter = {
       cwd: opts.cwd,
       // Explicit: fork() would otherwise pass on the launcher's own execArgv.
       execArgv: [...cmd.execArgv],
-      stdio: ["inherit", "inherit", "inherit", "ipc"],
+      // Output goes through the primary (primary/output.ts).
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
     });
   },
 };

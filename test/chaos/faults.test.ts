@@ -1,0 +1,167 @@
+/**
+ * The chaos suite (issue 5): faults thrown at a running launcher, each with its outcome and a
+ * deadline asserted. Node 24 is the reference; the crash cases also run on Bun and Deno.
+ * Timings are logged (not asserted beyond their deadlines) for the README's Reliability table.
+ */
+import { execFileSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { type Cell, CELLS, fixture } from "../_helpers/cells.js";
+import { distinctWorkers, freePort, get, tryGet } from "../_helpers/net.js";
+import { isAlive, start, until } from "../_helpers/proc.js";
+import { stopCleanly } from "../e2e/_suite.js";
+
+const node24 = CELLS.node24!;
+
+function rssOf(pid: number): number {
+  return Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) * 1024;
+}
+
+/** The primary's own pid: the CLI process itself (the runtime binary is spawned directly). */
+function launch(cell: Cell, args: string[], port?: number) {
+  return start(...cell.cli(args), { env: port ? { PORT: String(port) } : {} });
+}
+
+describe.each([["node24"], ["bun"], ["deno"]])("%s: workers that die at start", (id) => {
+  const cell = CELLS[id]!;
+  for (const [app, signal, text] of [
+    ["abort-at-start.cjs", "SIGABRT", undefined],
+    ["exit-at-start.cjs", null, undefined],
+    ["throw-at-start.cjs", null, "boom at start-up"],
+    // Bun and Deno do not report an unhandled rejection to uncaughtExceptionMonitor in time:
+    // the exit is seen, its text only in the worker's own stderr.
+    ["unhandled-rejection.cjs", null, cell.runtime === "node" ? "rejected at start-up" : undefined],
+  ] as const) {
+    it(`${app}: backoff, the cause once, then exit 1 (crash loop) within 30 s`, async () => {
+      const t0 = Date.now();
+      const p = launch(cell, ["-w", "1", fixture(app)]);
+      const { code } = await p.exited(30_000);
+      const log = p.stderr();
+      expect(code, log).toBe(1);
+      expect(log).toMatch(/restarting worker 1 \(crash 1\)\n[^]*restarting worker 1 in 100 ms \(crash 2\)\n[^]*restarting worker 1 in 150 ms \(crash 3\)/);
+      expect(log).toMatch(new RegExp(`unicluster: worker 1 failed at start-up 5 times in a row; last: ${signal ? `signal ${signal}` : "code 1"}`));
+      if (text) {
+        // Named on the first exit, then "the same error as before", then in the final line.
+        expect(log.match(new RegExp(`exited with code 1: (Error: )?${text}`, "g"))?.length).toBe(1);
+        expect(log.match(/the same error as before/g)?.length).toBe(4);
+      }
+      console.log(`[timing] ${id} ${app}: crash loop detected in ${Date.now() - t0} ms`);
+    });
+  }
+});
+
+describe("node24: faults while running", () => {
+  it("a worker that ignores the shutdown request is killed at --grace; the stop completes", async () => {
+    const port = await freePort();
+    const p = launch(node24, ["-w", "2", "--grace", "1000", fixture("stubborn.cjs")], port);
+    const workers = await distinctWorkers(port, 2);
+    void get(port, "/block").catch(() => {});
+    await p.waitFor(/blocking (\d+)/);
+    const t0 = Date.now();
+    p.child.kill("SIGTERM");
+    const { code } = await p.exited(10_000);
+    console.log(`[timing] stubborn worker: stop took ${Date.now() - t0} ms with --grace 1000`);
+    expect(code).toBe(1);
+    expect(p.stderr()).toMatch(/still running after 1000 ms grace; killing it/);
+    for (const pid of workers.keys()) expect(isAlive(pid)).toBe(false);
+  });
+
+  it("a reload whose new workers never get ready is abandoned at --ready-timeout", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "unicluster-never-"));
+    try {
+      const app = path.join(dir, "app.cjs");
+      copyFileSync(fixture("http-cjs.cjs"), app);
+      const port = await freePort();
+      const p = launch(node24, ["-w", "2", "--ready-timeout", "1500", app], port);
+      const before = await distinctWorkers(port, 2);
+      copyFileSync(fixture("never-ready.cjs"), app);
+      const t0 = Date.now();
+      p.child.kill("SIGHUP");
+      await p.waitFor(/reload abandoned: the replacement for worker 1 failed \(E_READY_TIMEOUT: not ready within 1500 ms/, 10_000);
+      console.log(`[timing] never-ready reload abandoned after ${Date.now() - t0} ms (--ready-timeout 1500)`);
+      const after = await distinctWorkers(port, 2);
+      expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
+      await stopCleanly(p, after.keys());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a worker flooding stdout: the primary's memory stays bounded, requests still answered", async () => {
+    const port = await freePort();
+    const p = launch(node24, ["-w", "1", fixture("flood.cjs")], port);
+    const workers = await distinctWorkers(port, 1);
+    // The test reads the launcher's stdout as fast as it can; let some hundreds of MB through.
+    await until(() => p.stdout().length > 50e6 || undefined, 20_000, "50 MB of output");
+    const rss = rssOf(p.pid);
+    console.log(`[timing] flood: primary RSS ${Math.round(rss / 1e6)} MB after ${Math.round(p.stdout().length / 1e6)} MB passed through`);
+    expect(rss).toBeLessThan(200e6);
+    expect((await get(port)).status).toBe(200);
+    await stopCleanly(p, workers.keys());
+  });
+
+  it("stdout closed under the primary (`| head -c 100`): no crash, workers keep serving", async () => {
+    const port = await freePort();
+    const sh = start("sh", ["-c", `"$0" "$@" | head -c 100 >/dev/null`, ...node24.cli(["-w", "2", fixture("flood.cjs")]).flat()], { env: { PORT: String(port) } });
+    const workers = await distinctWorkers(port, 2);
+    // head has exited and closed the pipe; the workers are still flooding into it.
+    for (let i = 0; i < 20; i++) expect((await get(port)).status).toBe(200);
+    const launcher = Number(execFileSync("pgrep", ["-f", "-n", `dist/cli.js -w 2 ${fixture("flood.cjs")}`], { encoding: "utf8" }).trim());
+    expect(isAlive(launcher)).toBe(true);
+    for (const pid of workers.keys()) expect(isAlive(pid)).toBe(true);
+    process.kill(launcher, "SIGTERM");
+    await sh.exited(15_000);
+    await until(() => [...workers.keys()].every((pid) => !isAlive(pid)), 15_000, "workers to stop");
+  });
+
+  it("malformed and unexpected IPC messages are dropped with a warning; the primary is unharmed", async () => {
+    const port = await freePort();
+    const p = launch(node24, ["-w", "1", fixture("bad-ipc.cjs")], port);
+    await p.waitFor(/junk sent/);
+    const workers = await distinctWorkers(port, 1);
+    expect(p.stderr()).toMatch(/sent a malformed protocol message; ignored/);
+    expect((await get(port)).status).toBe(200);
+    await stopCleanly(p, workers.keys());
+  });
+
+  it("SIGTERM during a reload stops cleanly", async () => {
+    const port = await freePort();
+    const p = launch(node24, ["-w", "2", fixture("http-cjs.cjs")], port);
+    const before = await distinctWorkers(port, 2);
+    p.child.kill("SIGHUP");
+    await p.waitFor(/replacement worker 1 \(pid (\d+)\) started/);
+    const replacement = Number(/replacement worker 1 \(pid (\d+)\) started/.exec(p.stderr())![1]);
+    p.child.kill("SIGTERM");
+    const { code } = await p.exited(15_000);
+    expect(code, p.stderr()).toBe(0);
+    for (const pid of [...before.keys(), replacement]) expect(isAlive(pid)).toBe(false);
+    expect(await tryGet(port)).toBeNull();
+  });
+});
+
+describe("node24: security", () => {
+  it("the launcher itself listens on nothing (reuseport: no socket in the primary at all)", async () => {
+    const port = await freePort();
+    const p = launch(node24, ["-w", "2", "-s", "reuseport", fixture("http-cjs.cjs")], port);
+    const workers = await distinctWorkers(port, 2);
+    const listening = execFileSync("ss", ["-ltnpH"], { encoding: "utf8" });
+    expect(listening).not.toMatch(new RegExp(`pid=${p.pid},`));
+    for (const line of listening.split("\n").filter((l) => l.includes(`:${port} `))) expect(line).toMatch(/127\.0\.0\.1:/);
+    await stopCleanly(p, workers.keys());
+  });
+
+  it("arguments and environment reach workers exactly as given (no shell)", async () => {
+    const port = await freePort();
+    const args = ["a b", "$(touch /tmp/unicluster-pwned)", "`id`", "'quoted'", '"dq"', "--flag=x;y", "*", ""];
+    const tricky = "x; rm -rf / $HOME `id` \"'\n\t$(echo no)";
+    const p = start(...node24.cli(["-w", "1", fixture("echo-args.cjs"), ...args]), { env: { PORT: String(port), TRICKY: tricky } });
+    const workers = await distinctWorkers(port, 1);
+    const r = await get(port);
+    expect(r.json!.argv).toEqual(args);
+    expect(r.json!.tricky).toBe(tricky);
+    expect(() => readFileSync("/tmp/unicluster-pwned")).toThrow();
+    await stopCleanly(p, workers.keys());
+  });
+});
