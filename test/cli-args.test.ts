@@ -1,18 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { parseCli } from "../src/cli-args.js";
 import { UniclusterError } from "../src/errors.js";
+import { errorOf } from "./_helpers/errors.js";
 
 function usageErrorOf(argv: string[]): UniclusterError {
-  try {
-    parseCli(argv);
-  } catch (err) {
-    expect(err).toBeInstanceOf(UniclusterError);
-    const e = err as UniclusterError;
-    expect(e.code).toBe("E_USAGE");
-    expect(e.exitCode).toBe(2);
-    return e;
-  }
-  throw new Error(`expected parseCli(${JSON.stringify(argv)}) to throw`);
+  return errorOf(() => parseCli(argv));
 }
 
 describe("parseCli: the script and its arguments", () => {

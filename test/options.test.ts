@@ -1,19 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { UniclusterError } from "../src/errors.js";
 import { DEFAULTS, parseDuration, parseWorkers, resolveOptions } from "../src/options.js";
+import { errorOf } from "./_helpers/errors.js";
 
-/** Runs `fn`, expects a UniclusterError, returns it for further checks. */
+/** Runs `fn`, expects a usage error, returns it for further checks. */
 function usageErrorOf(fn: () => unknown): UniclusterError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(UniclusterError);
-    const e = err as UniclusterError;
-    expect(e.code).toBe("E_USAGE");
-    expect(e.exitCode).toBe(2);
-    return e;
-  }
-  throw new Error("expected a UniclusterError, nothing was thrown");
+  return errorOf(fn);
 }
 
 describe("parseWorkers", () => {

@@ -1,3 +1,5 @@
+import { trackServer } from "./servers.js";
+
 /**
  * Draining for the runtimes' own servers (Bun.serve, Deno.serve), whose stop/shutdown cut idle
  * kept-alive connections at once and (Deno 2.9.6) close a connection after its last response
@@ -36,7 +38,27 @@ function markClose(res: unknown): unknown {
   return res;
 }
 
-/** Resolves after `ms` (unless the process ends first). */
-export function wait(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** The drain state of one native server: create it first, wrap the handler, then `track()`. */
+export interface NativeDrain {
+  readonly isDraining: () => boolean;
+  /** Registers the server: on drain, serve with Connection: close for the window, then `stop()`. */
+  track(stop: () => Promise<void>): void;
+}
+
+export function nativeDrain(): NativeDrain {
+  let draining = false;
+  let stopped: Promise<void> | undefined;
+  return {
+    isDraining: () => draining,
+    track(stop) {
+      trackServer({
+        drain: (idleWindowMs) =>
+          (stopped ??= (async () => {
+            draining = true;
+            await new Promise((resolve) => setTimeout(resolve, idleWindowMs));
+            await stop();
+          })()),
+      });
+    },
+  };
 }

@@ -5,8 +5,8 @@
  * requests finish (`stop(true)` would cut them).
  */
 import type { ListenAddress } from "../protocol.js";
-import { closingHandler, wait } from "./draining.js";
-import { insideNodeListen, portZeroError, trackServer } from "./servers.js";
+import { closingHandler, nativeDrain } from "./draining.js";
+import { insideNodeListen, portZeroError } from "./servers.js";
 
 interface BunServer {
   readonly port?: number;
@@ -39,24 +39,16 @@ export function patchBunServe(opts: { reusePort: boolean; idleWindowMs: number; 
     // node:http on Bun is built on Bun.serve: the listen patch already handles those servers.
     if (insideNodeListen()) return original.call(this ?? bun, options, ...rest);
     if (!options || typeof options !== "object") return original.call(this ?? bun, options, ...rest);
-    let draining = false;
+    const drain = nativeDrain();
     // Keep the prototype: an options object may be a class instance with a fetch method.
     const effective = Object.assign(Object.create(Object.getPrototypeOf(options)), options) as Record<string, unknown>;
-    if (typeof options.fetch === "function") effective.fetch = closingHandler(options.fetch as (...a: unknown[]) => unknown, () => draining);
+    if (typeof options.fetch === "function") effective.fetch = closingHandler(options.fetch as (...a: unknown[]) => unknown, drain.isDraining);
     if (opts.reusePort && options.unix === undefined) {
       if (options.port === 0 || options.port === "0") throw portZeroError("Bun.serve()");
       effective.reusePort = true;
     }
     const server = original.call(this ?? bun, effective, ...rest);
-    let stopped: Promise<void> | undefined;
-    trackServer({
-      drain: (idleWindowMs) =>
-        (stopped ??= (async () => {
-          draining = true;
-          await wait(idleWindowMs);
-          await stopGracefully(server);
-        })()),
-    });
+    drain.track(() => stopGracefully(server));
     if (server.port !== undefined) opts.onListening({ address: server.hostname ?? "", port: server.port });
     return server;
   };

@@ -7,8 +7,8 @@
  */
 import type { ListenAddress } from "../protocol.js";
 import { UniclusterError } from "../errors.js";
-import { closingHandler, wait } from "./draining.js";
-import { portZeroError, trackServer } from "./servers.js";
+import { closingHandler, nativeDrain } from "./draining.js";
+import { portZeroError } from "./servers.js";
 
 interface DenoServer {
   readonly addr?: { transport: string; hostname?: string; port?: number };
@@ -65,8 +65,8 @@ export function patchDenoServe(opts: { reusePort: "always" | "cluster"; idleWind
       }
     }
     // The handler is serve(handler), serve(options, handler) or serve({ handler, ... }).
-    let draining = false;
-    const isDraining = () => draining;
+    const drain = nativeDrain();
+    const isDraining = drain.isDraining;
     args = args.map((a, i) => {
       if (typeof a === "function") return closingHandler(a as (...x: unknown[]) => unknown, isDraining);
       if (i === 0 && a && typeof a === "object" && typeof (a as { handler?: unknown }).handler === "function") {
@@ -76,15 +76,7 @@ export function patchDenoServe(opts: { reusePort: "always" | "cluster"; idleWind
       return a;
     });
     const server = original.apply(this ?? deno, args);
-    let stopped: Promise<void> | undefined;
-    trackServer({
-      drain: (idleWindowMs) =>
-        (stopped ??= (async () => {
-          draining = true;
-          await wait(idleWindowMs);
-          await server.shutdown();
-        })()),
-    });
+    drain.track(() => server.shutdown());
     const addr = server.addr;
     if (addr && addr.transport === "tcp") opts.onListening({ address: addr.hostname ?? "", port: addr.port ?? 0 });
     return server;

@@ -3,6 +3,7 @@ import { UniclusterError } from "../../src/errors.js";
 import { capabilitiesOf } from "../../src/runtime/capabilities.js";
 import type { RuntimeInfo, RuntimeName } from "../../src/runtime/detect.js";
 import { reusePortAvailable, selectStrategy } from "../../src/strategy/select.js";
+import { errorOf } from "../_helpers/errors.js";
 
 type Requested = "auto" | "cluster" | "reuseport";
 
@@ -15,16 +16,7 @@ function select(requested: Requested, r: RuntimeInfo) {
 }
 
 function refusal(requested: Requested, r: RuntimeInfo): UniclusterError {
-  try {
-    select(requested, r);
-  } catch (err) {
-    expect(err).toBeInstanceOf(UniclusterError);
-    const e = err as UniclusterError;
-    expect(e.code).toBe("E_STRATEGY_UNSUPPORTED");
-    expect(e.exitCode).toBe(2);
-    return e;
-  }
-  throw new Error(`expected ${requested} on ${r.name} ${r.version} ${r.platform} to be refused`);
+  return errorOf(() => select(requested, r), "E_STRATEGY_UNSUPPORTED");
 }
 
 describe("selectStrategy: auto", () => {
