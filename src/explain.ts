@@ -11,6 +11,7 @@ const LABELS: Record<Feature, string> = {
   reusePortNative: "reusePort via native server",
   typescript: "TypeScript entry files",
   clusterReload: "node:cluster reloads losslessly",
+  clusterReusePort: "node:cluster uses SO_REUSEPORT",
 };
 
 /** A multi-line report; `requested` defaults to `auto`. */
@@ -18,7 +19,7 @@ export function explain(requested: "auto" | StrategyName = "auto", rt: RuntimeIn
   const caps: Capabilities = capabilitiesOf(rt);
   const lines = [`runtime: ${rt.name} ${rt.version} (${rt.platform} ${rt.arch}), ${rt.execPath}`];
   for (const f of Object.keys(LABELS) as Feature[]) {
-    lines.push(`  ${LABELS[f].padEnd(30)} ${caps[f].supported ? "yes" : "no "}  ${caps[f].reason}`);
+    lines.push(`  ${LABELS[f].padEnd(33)} ${caps[f].supported ? "yes" : "no "}  ${caps[f].reason}`);
   }
   try {
     const choice = selectStrategy(requested, rt, caps);

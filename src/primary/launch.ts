@@ -109,7 +109,8 @@ class PrimaryCluster extends EventEmitter<ClusterEvents> implements Cluster {
     if (plan.choice.strategy === "cluster" && !plan.capabilities.clusterReload.supported) {
       log(`warning: on ${plan.runtime.name} ${plan.runtime.version} node:cluster can lose connections when workers are replaced (reload, restart); --strategy reuseport does not`);
     }
-    if (plan.choice.strategy === "reuseport") {
+    // Every SO_REUSEPORT listener that closes resets its queue unless the kernel migrates it.
+    if (plan.choice.strategy === "reuseport" || plan.capabilities.clusterReusePort.supported) {
       const warning = migrateReqWarning(plan.runtime.platform);
       if (warning) log(`warning: ${warning}`);
     }

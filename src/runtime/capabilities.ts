@@ -19,7 +19,9 @@ export type Feature =
    * node:cluster can replace a worker (reload, restart, scale-down) without losing connections.
    * `auto` takes the cluster strategy only where this holds too.
    */
-  | "clusterReload";
+  | "clusterReload"
+  /** node:cluster workers bind their own SO_REUSEPORT sockets (so tcp_migrate_req matters). */
+  | "clusterReusePort";
 
 interface Row {
   runtime: RuntimeName;
@@ -87,6 +89,7 @@ export const CAPABILITY_TABLE: readonly Row[] = [
   },
   { runtime: "bun", feature: "typescript", ranges: [{}], evidence: "Bun runs .ts natively" },
   { runtime: "bun", feature: "clusterReload", ranges: [{ since: "1.1.25" }], platforms: ["linux"], evidence: "SO_REUSEPORT listeners per worker: lossless with tcp_migrate_req=1; test/e2e Bun 1.4.5 reload cells" },
+  { runtime: "bun", feature: "clusterReusePort", ranges: [{ since: "1.1.25" }], platforms: ["linux"], evidence: "bun.com/docs/api/cluster (SO_REUSEPORT); shared/RUNTIMES.md" },
   { runtime: "node", feature: "clusterReload", ranges: [{}], evidence: "the round-robin primary re-queues a connection a closing worker refuses; test/e2e Node reload cells" },
   {
     runtime: "deno",
@@ -132,7 +135,7 @@ export interface Capability {
 
 export type Capabilities = Record<Feature, Capability>;
 
-const FEATURES: Feature[] = ["cluster", "reusePortNet", "reusePortNative", "typescript", "clusterReload"];
+const FEATURES: Feature[] = ["cluster", "reusePortNet", "reusePortNative", "typescript", "clusterReload", "clusterReusePort"];
 
 function rangeText(ranges: Row["ranges"]): string {
   if (ranges.length === 0) return "no version";
