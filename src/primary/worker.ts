@@ -26,6 +26,8 @@ export class Worker {
   address?: ListenAddress;
   /** Consecutive memory samples over the limit. */
   overMemory = 0;
+  /** Malformed protocol messages seen (warned about once per worker). */
+  private malformed = 0;
   /** Resolves true once ready, false if the worker exits (or is killed) before. */
   readonly settled: Promise<boolean>;
   /** Resolves when the process is gone. */
@@ -104,7 +106,7 @@ export class Worker {
     if (this.gone) return;
     const msg = parseFromWorker(raw);
     if (!msg) {
-      if (isProtocolMessage(raw)) this.hooks.log(`${this.label} sent a malformed protocol message; ignored`);
+      if (isProtocolMessage(raw) && this.malformed++ === 0) this.hooks.log(`${this.label} sent a malformed protocol message; ignored (and any more like it)`);
       return;
     }
     if (msg.type === "error") {

@@ -119,6 +119,18 @@ export function runtimeSuite(cell: Cell): void {
         for (const pid of workers.keys()) expect(isAlive(pid)).toBe(false);
       });
 
+      it(`${app}: SIGTTIN adds a worker, SIGTTOU drains one`, async () => {
+        const { port, proc } = await startCluster(cell, strategy, app);
+        proc.child.kill("SIGTTIN");
+        await proc.waitFor(/scaled from 2 to 3 workers/);
+        const three = await distinctWorkers(port, 3);
+        expect([...three.values()].map((w) => w.id).sort()).toEqual(["1", "2", "3"]);
+        proc.child.kill("SIGTTOU");
+        await proc.waitFor(/scaled from 3 to 2 workers/);
+        await proc.waitFor(/worker 3 \(pid \d+\) stopped with code 0/);
+        await stopCleanly(proc, three.keys());
+      });
+
       it(`${app}: a SIGKILLed primary leaves no worker (gone within 1 s)`, async () => {
         const { port, proc, workers } = await startCluster(cell, strategy, app);
         const killedAt = Date.now();
