@@ -4,6 +4,8 @@
  * the script-mode bootstrap and by `launch()` in same-file mode. Idempotent.
  */
 import process from "node:process";
+// node:timers, not the globals: Deno 2.7's global timers return numbers, without unref().
+import { clearTimeout, setInterval, setTimeout } from "node:timers";
 import { type ErrorInfo, type FromWorker, parseToWorker, PROTOCOL } from "../protocol.js";
 import { capabilitiesOf } from "../runtime/capabilities.js";
 import { detectRuntime } from "../runtime/detect.js";
@@ -19,6 +21,8 @@ import { getWorkerState, setWorkerState, type ShutdownContext, type ShutdownHook
 const IDLE_WINDOW_MS = 1000;
 /** When the primary vanished, how long the worker may spend draining before it exits anyway. */
 const ORPHAN_EXIT_MS = 500;
+/** How often a worker checks that its primary is still its parent. */
+const PPID_CHECK_MS = 250;
 /**
  * node:cluster only: how long a drained worker stays alive before it exits. The round-robin
  * primary may have handed it one more connection just before it learned the server closed; a
@@ -170,10 +174,23 @@ export function installWorker(): WorkerState {
   });
   // The primary died (even by SIGKILL): its end of the IPC channel closed. Exit quickly so no
   // orphan keeps the port; in-flight requests get a brief chance to finish.
-  process.on("disconnect", () => {
-    setTimeout(() => process.exit(1), ORPHAN_EXIT_MS).unref?.();
+  let orphaned = false;
+  const onPrimaryGone = () => {
+    if (orphaned) return;
+    orphaned = true;
+    setTimeout(() => process.exit(1), ORPHAN_EXIT_MS).unref();
     void state.shutdown("primary-gone");
-  });
+  };
+  process.on("disconnect", onPrimaryGone);
+  // A second line of defence: re-parenting. Under load, Deno 2.7.14 workers now and then never
+  // saw 'disconnect' after the primary's SIGKILL (test/e2e deno2.7, 1 run in ~4). process.ppid is
+  // live on Node, Bun 1.4.5 and Deno; Bun 1.1.20 caches it (there 'disconnect' is reliable).
+  const primaryPid = env.UNICLUSTER_PRIMARY_PID;
+  if (primaryPid) {
+    setInterval(() => {
+      if (String(process.ppid) !== primaryPid) onPrimaryGone();
+    }, PPID_CHECK_MS).unref();
+  }
   // Ctrl-C sends SIGINT to the whole process group: the primary orchestrates the stop, so the
   // worker must not die mid-request. A SIGTERM sent to the worker alone drains it.
   process.on("SIGINT", () => {});
