@@ -5,7 +5,7 @@
  * own servers (`Bun.serve`, `Deno.serve`) are wrapped by `native-bun.ts` / `native-deno.ts`.
  */
 import { createRequire } from "node:module";
-import net from "node:net";
+import type { Server as NetServer } from "node:net";
 import { UniclusterError } from "../errors.js";
 import type { ListenAddress } from "../protocol.js";
 import { planListen } from "./listen-args.js";
@@ -54,7 +54,11 @@ export function insideNodeListen(): boolean {
  * 24 reads its lazy WebSocket/EventSource getters, which loads undici, tls, http2, zlib and more
  * (measured by scripts/bench/startup.mjs: 37 ms and +17 MB per process; require: 3 ms, +3.7 MB).
  */
-const http = createRequire(import.meta.url)("node:http") as typeof import("node:http");
+const requireBuiltin = createRequire(import.meta.url);
+const http = requireBuiltin("node:http") as typeof import("node:http");
+// Also through require: so that a bundle which inlines this module (the launcher's, for
+// same-file mode) does not load node:net at its top: the primary never needs it.
+const net = requireBuiltin("node:net") as typeof import("node:net");
 
 const servers = new Set<TrackedServer>();
 const seen = new WeakSet<object>();
@@ -78,7 +82,7 @@ export function portZeroError(api: string): UniclusterError {
   );
 }
 
-function addressOf(server: net.Server): ListenAddress {
+function addressOf(server: NetServer): ListenAddress {
   const a = server.address();
   if (a && typeof a === "object") return { address: a.address, port: a.port };
   return { address: typeof a === "string" ? a : "", port: 0 };
@@ -90,7 +94,7 @@ function addressOf(server: net.Server): ListenAddress {
 // a window (ListenPolicy.drainStyle).
 const netClose = net.Server.prototype.close;
 
-function trackNodeServer(server: net.Server, policy: ListenPolicy): void {
+function trackNodeServer(server: NetServer, policy: ListenPolicy): void {
   if (seen.has(server)) return;
   seen.add(server);
   const isHttp = typeof (server as import("node:http").Server).closeIdleConnections === "function";
@@ -153,7 +157,7 @@ function trackNodeServer(server: net.Server, policy: ListenPolicy): void {
 const PATCHED = Symbol.for("unicluster.listenPatched");
 const IN_LISTEN = Symbol.for("unicluster.inListen");
 
-type Listen = (this: net.Server, ...args: unknown[]) => net.Server;
+type Listen = (this: NetServer, ...args: unknown[]) => NetServer;
 
 /** Wraps `listen` on net.Server (and http.Server where a runtime gives it its own). */
 export function patchNodeListen(policy: ListenPolicy): void {
@@ -162,7 +166,7 @@ export function patchNodeListen(policy: ListenPolicy): void {
     const target = proto as unknown as { listen: Listen & { [PATCHED]?: true } };
     if (!Object.prototype.hasOwnProperty.call(proto, "listen") || target.listen[PATCHED]) continue;
     const original = target.listen;
-    const wrapped = function listen(this: net.Server & { [IN_LISTEN]?: boolean }, ...args: unknown[]) {
+    const wrapped = function listen(this: NetServer & { [IN_LISTEN]?: boolean }, ...args: unknown[]) {
       // A runtime's http.Server#listen may call net.Server#listen on the same object.
       if (this[IN_LISTEN]) return original.apply(this, args);
       let callArgs = args;
