@@ -172,7 +172,6 @@ mkdirSync(a.out, { recursive: true });
 const stem = path.join(a.out, `${a.runtime}${a.quick ? "-quick" : ""}`);
 writeFileSync(`${stem}.json`, `${JSON.stringify(result, null, 2)}\n`);
 writeFileSync(`${stem}.md`, md);
-// The README's chart comes from full runs only; --quick (CI) must not overwrite it.
 // Only a full run (every contender, not --quick) replaces the README's chart.
 const chart = a.chart ?? (!a.quick && !a.contenders && a.runtime === "node" ? path.join(root, "docs", "bench-throughput.svg") : `${stem}.svg`);
 writeChart(result, chart);
