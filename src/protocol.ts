@@ -44,8 +44,13 @@ export function isProtocolMessage(msg: unknown): boolean {
   return isRecord(msg) && "unicluster" in msg;
 }
 
-/** Validates a message from a worker; returns null for anything malformed or unknown. */
+/**
+ * Validates a message from a worker; returns null for anything malformed or unknown. The plain
+ * string `"ready"` also counts as ready: it is what apps written for PM2's `wait_ready` send
+ * (`process.send("ready")`), so they work unchanged with `--ready message`.
+ */
 export function parseFromWorker(msg: unknown): FromWorker | null {
+  if (msg === "ready") return { unicluster: PROTOCOL, type: "ready" };
   if (!isRecord(msg) || msg.unicluster !== PROTOCOL) return null;
   switch (msg.type) {
     case "ready":

@@ -52,11 +52,18 @@ describe("parseFromWorker: valid messages", () => {
   });
 });
 
+describe("parseFromWorker: PM2's wait_ready message", () => {
+  it('takes the plain string "ready" (process.send("ready")) as ready', () => {
+    expect(parseFromWorker("ready")).toEqual({ unicluster: 1, type: "ready" });
+  });
+});
+
 describe("parseFromWorker: everything else is null", () => {
   it.each([
     ["null", null],
     ["undefined", undefined],
-    ["a string", "ready"],
+    ["a string", "readiness"],
+    ['"ready " with a space', "ready "],
     ["a number", 1],
     ["an array", [ready]],
     ["an array with the fields", Object.assign([], ready)],

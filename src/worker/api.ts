@@ -38,9 +38,9 @@ export function onShutdown(fn: ShutdownHook): () => void {
 }
 
 /**
- * Tells the primary this worker is ready. Needed only with `readyOn: "message"` (CLI
- * `--ready message`), or for apps that never listen; otherwise the first listening server
- * makes the worker ready. No-op outside unicluster.
+ * Tells the primary this worker is ready (as `process.send("ready")` does for PM2 apps). Needed
+ * only with `readyOn: "message"` (CLI `--ready message`), or for apps that never listen;
+ * otherwise the first listening server makes the worker ready. No-op outside unicluster.
  */
 export function ready(): void {
   getWorkerState()?.markReady("message");

@@ -137,6 +137,16 @@ describe("scaling and limits", () => {
     await stopCleanly(p, (await distinctWorkers(port, 1)).keys());
   });
 
+  it("--ready message also takes PM2's process.send(\"ready\"), so wait_ready apps run unchanged", async () => {
+    const port = await freePort();
+    const p = start(...node20.cli(["-w", "2", "--ready", "message", fixture("pm2-ready.cjs")]), { env: { PORT: String(port) } });
+    await p.waitFor(/all 2 workers ready/);
+    const out = p.output();
+    expect(out.match(/warmed \d+/g)?.length).toBe(2);
+    expect(out.lastIndexOf("warmed")).toBeLessThan(out.indexOf("all 2 workers ready"));
+    await stopCleanly(p, (await distinctWorkers(port, 2)).keys());
+  });
+
   it("the library's reload() and scale() with their events", async () => {
     const port = await freePort();
     const p = start(...node20.run(fixture("library-reload.mjs")), { env: { PORT: String(port) } });
