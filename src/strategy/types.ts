@@ -68,27 +68,48 @@ export function wrapProcess(
   let disconnected = false;
   let status: [number | null, NodeJS.Signals | null] = [null, null];
   const exitFns: Array<(code: number | null, signal: NodeJS.Signals | null) => void> = [];
+  // The worker's output must be read to its end before its exit is handled: the launcher may
+  // exit right after its last worker, and would drop that worker's last lines (its shutdown
+  // logs). A grandchild holding the pipe open must not hold the exit: capped at EXIT_DRAIN_MS.
+  let openStreams = 0;
+  for (const s of [stdio.stdout, stdio.stderr]) {
+    if (!s) continue;
+    openStreams++;
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      openStreams--;
+      if (exited) maybeReport();
+    };
+    s.once("end", end);
+    s.once("close", end);
+  }
   const report = () => {
     if (reported) return;
     reported = true;
     for (const fn of exitFns) fn(...status);
   };
+  const maybeReport = () => {
+    if ((disconnected || status[1]) && openStreams === 0) setImmediate(report);
+  };
   const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
     if (exited) return;
     exited = true;
     status = [code, signal];
-    if (disconnected || signal) report();
-    else setTimeout(report, EXIT_DRAIN_MS);
+    maybeReport();
+    setTimeout(report, EXIT_DRAIN_MS);
   };
   emitter.once("exit", ((code: number | null, signal: NodeJS.Signals | null) => onExit(code, signal)) as never);
   emitter.once("disconnect", (() => {
     disconnected = true;
-    if (exited) setImmediate(report);
+    if (exited) maybeReport();
   }) as never);
   // A process that could not be started at all (ENOENT, EACCES) emits only 'error'.
   emitter.on("error", (() => {
     if (pid() === undefined) {
       disconnected = true;
+      openStreams = 0;
       onExit(127, null);
     }
   }) as never);

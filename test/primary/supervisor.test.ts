@@ -52,6 +52,15 @@ describe("supervisor", () => {
     expect(p.stderr()).toMatch(/unicluster: worker 1 crashed 4 times in a row within 5000 ms of starting; last: code 3$/m);
   });
 
+  it("a worker's last output (from its shutdown hook) reaches the launcher's stdout before it exits", async () => {
+    const port = await freePort();
+    const p = start(...node.cli(["-w", "2", fixture("goodbye.cjs")]), { env: { PORT: String(port) } });
+    const workers = await distinctWorkers(port, 2);
+    p.child.kill("SIGTERM");
+    expect((await p.exited()).code).toBe(0);
+    for (const pid of workers.keys()) expect(p.stdout()).toContain(`goodbye from ${pid}\n`);
+  });
+
   it("stop() from the library drains and resolves with code 0", async () => {
     const port = await freePort();
     const p = start(...node.run(fixture("library-stop.mjs")), { env: { PORT: String(port) } });
