@@ -50,7 +50,8 @@ export function planLaunch(input: LaunchOptions): LaunchPlan {
     if (!main) throw usageError("same-file mode needs a main script (process.argv[1] is empty)");
     target = path.resolve(main);
     // Keep the primary's own loaders (e.g. --import=tsx) so the same file loads the same way.
-    if (runtime.name !== "deno") execArgv = [...process.execArgv, ...execArgv];
+    // (Deno reports an empty process.execArgv whatever its flags: 2.7.14 and 2.9.6.)
+    execArgv = [...process.execArgv, ...execArgv];
   } else if (typeof input.script === "string" && input.script !== "") {
     target = resolveScript(input.script, cwd, runtime, capabilities, execArgv);
   } else {

@@ -131,6 +131,8 @@ export const CAPABILITY_TABLE: readonly Row[] = [
 export interface Capability {
   readonly supported: boolean;
   readonly reason: string;
+  /** The table has a row for this runtime (false: the runtime has no such thing at all). */
+  readonly listed: boolean;
 }
 
 export type Capabilities = Record<Feature, Capability>;
@@ -150,13 +152,14 @@ export function capabilitiesOf(rt: Pick<RuntimeInfo, "name" | "version" | "platf
   for (const feature of FEATURES) {
     const row = CAPABILITY_TABLE.find((r) => r.runtime === rt.name && r.feature === feature);
     if (!row) {
-      out[feature] = { supported: false, reason: `not available on ${rt.name}` };
+      out[feature] = { supported: false, reason: `not available on ${rt.name}`, listed: false };
       continue;
     }
     const versionOk = row.ranges.some((r) => versionInRange(rt.version, r.since, r.until));
     const platformOk = !row.platforms || row.platforms.includes(rt.platform);
     const where = `${rt.name} ${rangeText(row.ranges)}${row.platforms ? ` on ${row.platforms.join("/")}` : ""}`;
     out[feature] = {
+      listed: true,
       supported: versionOk && platformOk,
       reason: row.ranges.length === 0
         ? `not supported by ${rt.name} (${row.evidence})`

@@ -9,8 +9,9 @@ import type { RuntimeAdapter } from "../runtime/adapter.js";
 import { type Strategy, type StrategyConfig, wrapProcess } from "./types.js";
 
 /**
- * node:cluster is imported lazily: on runtimes without it (Bun < 1.1.25) merely loading it can
- * fail, and the reuseport strategy must not pay for it.
+ * node:cluster is imported lazily, so the reuseport strategy does not pay for it. (Where it is
+ * missing, importing still works: Bun 1.1.20's `fork()` and `setupPrimary()` are what throw
+ * ERR_NOT_IMPLEMENTED; the capability table keeps us from calling them there.)
  */
 export async function createClusterStrategy(config: StrategyConfig, adapter: RuntimeAdapter): Promise<Strategy> {
   const mod = (await import("node:cluster")) as unknown as { default?: Cluster } & Cluster;

@@ -31,9 +31,9 @@ export function selectStrategy(requested: "auto" | StrategyName, rt: RuntimeInfo
   }
   if (requested === "reuseport") {
     if (canReuse) return { strategy: "reuseport", why: "requested" };
-    // Name the reason of the API that would have been used: the runtime's own server where it
-    // has one (Bun, Deno), node:net otherwise.
-    const reason = rt.name === "node" ? caps.reusePortNet.reason : caps.reusePortNative.reason;
+    // Name the reason of the API that would have been used: the runtime's own server where the
+    // table lists one (Bun, Deno), node:net otherwise.
+    const reason = caps.reusePortNative.listed ? caps.reusePortNative.reason : caps.reusePortNet.reason;
     throw new UniclusterError("E_STRATEGY_UNSUPPORTED", `--strategy reuseport cannot work on ${label}: reusePort ${reason}`, {
       hint: canCluster ? "use --strategy cluster (or auto)" : "no strategy can share a port here",
     });

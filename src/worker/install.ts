@@ -9,8 +9,7 @@ import { clearTimeout, setInterval, setTimeout } from "node:timers";
 import { type ErrorInfo, type FromWorker, parseToWorker, PROTOCOL } from "../protocol.js";
 import { capabilitiesOf } from "../runtime/capabilities.js";
 import { detectRuntime } from "../runtime/detect.js";
-import { patchBunServe } from "./native-bun.js";
-import { patchDenoServe } from "./native-deno.js";
+import { workerRuntimeFor } from "./runtimes/index.js";
 import { drainAll, patchNodeListen } from "./servers.js";
 import { getWorkerState, setWorkerState, type ShutdownContext, type ShutdownHook, type WorkerState } from "./state.js";
 
@@ -104,6 +103,7 @@ export function installWorker(): WorkerState {
   const readyOn = env.UNICLUSTER_READY_ON === "message" ? "message" : "listen";
   const runtime = detectRuntime();
   const caps = capabilitiesOf(runtime);
+  const adapter = workerRuntimeFor(runtime);
 
   const hooks = new Set<ShutdownHook>();
   let isReady = false;
@@ -152,20 +152,12 @@ export function installWorker(): WorkerState {
   const reuse = strategy === "reuseport";
   patchNodeListen({
     reusePort: !reuse ? false : caps.reusePortNet.supported ? "net" : "unsupported",
-    unsupportedHint:
-      runtime.name === "bun"
-        ? "Bun's node:http/node:net ignore reusePort outside node:cluster (oven-sh/bun#43690), so workers cannot share this port; use Bun.serve(), or --strategy cluster on Bun >= 1.1.25"
-        : `node:net cannot share a port on ${runtime.name} ${runtime.version}: ${caps.reusePortNet.reason}`,
-    // Node: stop accepting at once; Bun and Deno: keep answering (with Connection: close) for
-    // the idle window first. See ListenPolicy.drainStyle for the evidence.
-    drainStyle: runtime.name === "node" ? "net-close" : "delayed-close",
+    unsupportedHint: adapter.netReusePortRefusal(runtime, caps),
+    drainStyle: adapter.drainStyle,
     onListening,
     onError: (err, then) => reportFatal(err, then),
   });
-  // Bun's node:cluster shares Bun.serve ports through SO_REUSEPORT only when the server asks for
-  // it, so Bun.serve gets reusePort in both strategies (shared/RUNTIMES.md, test/e2e Bun cells).
-  if (runtime.name === "bun") patchBunServe({ reusePort: reuse || runtime.platform === "linux", idleWindowMs: IDLE_WINDOW_MS, onListening });
-  if (runtime.name === "deno") patchDenoServe({ reusePort: reuse ? "always" : "cluster", idleWindowMs: IDLE_WINDOW_MS, onListening });
+  adapter.patchNativeServer?.({ strategy, caps, idleWindowMs: IDLE_WINDOW_MS, onListening });
 
   process.on("message", (raw: unknown) => {
     const msg = parseToWorker(raw);

@@ -25,13 +25,10 @@ export interface ListenPolicy {
   /** Why node:net cannot share a port on this runtime, and what to use instead. */
   readonly unsupportedHint?: string;
   /**
-   * How node:http servers stop accepting. `"net-close"` (Node): `net.Server#close()` at once,
-   * which leaves kept-alive sockets open (Node >= 19's http close would cut them) and, under
-   * node:cluster, takes the worker out of the round-robin at once. `"delayed-close"` (Bun, Deno):
-   * keep serving for the idle window, every answer saying `Connection: close`, then the
-   * runtime's own `server.close()`, which cuts whatever is idle by then; Bun's node:http is not a
-   * net.Server at all, and Deno 2.9.6's cluster round-robin loses a worker whose server is closed
-   * through net.Server#close (test/e2e deno reload cells).
+   * How node:http servers stop accepting (the worker runtime adapter says which): `"net-close"`:
+   * `net.Server#close()` at once, kept-alive sockets closed after the idle window;
+   * `"delayed-close"`: keep serving for the idle window, every answer saying `Connection: close`,
+   * then the runtime's own `server.close()`, which cuts whatever is idle by then.
    */
   readonly drainStyle: "net-close" | "delayed-close";
   /** Called once per server when it starts listening. */

@@ -8,7 +8,11 @@
 import { spawn } from "node:child_process";
 import { bootstrapCommand, type RuntimeAdapter } from "../adapter.js";
 
-/** Flags every Deno worker gets: all permissions (the launcher had them), Node compat, reusePort. */
+/**
+ * Flags every Deno worker gets: all permissions (the launcher had them), the Node-compat flags
+ * Deno's own `child_process.fork` passes (seen on 2.7.14, shared/RUNTIMES.md), and
+ * `--unstable-net` for `Deno.serve({ reusePort })` (refused without it on 2.7.14 and 2.9.6).
+ */
 const DENO_WORKER_FLAGS = [
   "run",
   "-A",

@@ -4,9 +4,10 @@
  * Docs: https://bun.com/docs/api/http — `reusePort` (Linux), `server.stop()` lets in-flight
  * requests finish (`stop(true)` would cut them).
  */
-import type { ListenAddress } from "../protocol.js";
-import { closingHandler, nativeDrain } from "./draining.js";
-import { insideNodeListen, portZeroError } from "./servers.js";
+import type { ListenAddress } from "../../protocol.js";
+import { closingHandler, nativeDrain } from "../draining.js";
+import { insideNodeListen, portZeroError } from "../servers.js";
+import type { WorkerRuntime } from "./types.js";
 
 interface BunServer {
   readonly port?: number;
@@ -31,7 +32,7 @@ interface BunGlobal {
   serve(options: Record<string, unknown>, ...rest: unknown[]): BunServer;
 }
 
-export function patchBunServe(opts: { reusePort: boolean; idleWindowMs: number; onListening(a: ListenAddress): void }): void {
+function patchBunServe(opts: { reusePort: boolean; idleWindowMs: number; onListening(a: ListenAddress): void }): void {
   const bun = (globalThis as { Bun?: BunGlobal }).Bun;
   if (!bun || typeof bun.serve !== "function") return;
   const original = bun.serve;
@@ -58,3 +59,18 @@ export function patchBunServe(opts: { reusePort: boolean; idleWindowMs: number; 
     Object.defineProperty(bun, "serve", { value: serve, configurable: true, writable: true });
   }
 }
+
+/**
+ * Bun in a worker. Its node:http is not a net.Server subclass (1.1.20, 1.4.5), so draining
+ * keeps answering with `Connection: close` for the idle window and then calls the runtime's own
+ * `server.close()`. Bun.serve gets `reusePort` in the reuseport strategy and, where Bun's
+ * node:cluster shares ports through SO_REUSEPORT (capability `clusterReusePort`), in the cluster
+ * strategy too: without it the second worker's Bun.serve fails EADDRINUSE (test/e2e Bun cells).
+ */
+export const bunWorkerRuntime: WorkerRuntime = {
+  drainStyle: "delayed-close",
+  netReusePortRefusal: () =>
+    "Bun's node:http/node:net ignore reusePort outside node:cluster (oven-sh/bun#43690), so workers cannot share this port; use Bun.serve(), or --strategy cluster on Bun >= 1.1.25",
+  patchNativeServer: ({ strategy, caps, idleWindowMs, onListening }) =>
+    patchBunServe({ reusePort: strategy === "reuseport" || caps.clusterReusePort.supported, idleWindowMs, onListening }),
+};

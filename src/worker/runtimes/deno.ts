@@ -5,10 +5,11 @@
  * unless the process runs with `--unstable-net`, which the Deno adapter passes to its workers.
  * `server.shutdown()` stops accepting and lets in-flight requests finish.
  */
-import type { ListenAddress } from "../protocol.js";
-import { UniclusterError } from "../errors.js";
-import { closingHandler, nativeDrain } from "./draining.js";
-import { portZeroError } from "./servers.js";
+import type { ListenAddress } from "../../protocol.js";
+import { UniclusterError } from "../../errors.js";
+import { closingHandler, nativeDrain } from "../draining.js";
+import { portZeroError } from "../servers.js";
+import { tableRefusal, type WorkerRuntime } from "./types.js";
 
 interface DenoServer {
   readonly addr?: { transport: string; hostname?: string; port?: number };
@@ -42,7 +43,7 @@ function reusePortAllowed(deno: { readTextFileSync?: (p: string) => string }): b
  * flags, and Deno takes cluster `execArgv` as V8 flags, so only `deno run --unstable-net` on the
  * launcher gives it — shared/RUNTIMES.md, test/e2e Deno.serve cells), or "never".
  */
-export function patchDenoServe(opts: { reusePort: "always" | "cluster"; idleWindowMs: number; onListening(a: ListenAddress): void }): void {
+function patchDenoServe(opts: { reusePort: "always" | "cluster"; idleWindowMs: number; onListening(a: ListenAddress): void }): void {
   const deno = (globalThis as { Deno?: DenoGlobal }).Deno;
   if (!deno || typeof deno.serve !== "function") return;
   const original = deno.serve;
@@ -87,3 +88,16 @@ export function patchDenoServe(opts: { reusePort: "always" | "cluster"; idleWind
     Object.defineProperty(deno, "serve", { value: serve, configurable: true, writable: true });
   }
 }
+
+/**
+ * Deno in a worker. node:http is a net.Server subclass there, but Deno 2.9.6's cluster
+ * round-robin loses a worker whose server is closed through `net.Server#close()` (test/e2e deno
+ * reload cells), so draining keeps answering with `Connection: close` for the idle window and
+ * then calls `server.close()`.
+ */
+export const denoWorkerRuntime: WorkerRuntime = {
+  drainStyle: "delayed-close",
+  netReusePortRefusal: tableRefusal,
+  patchNativeServer: ({ strategy, idleWindowMs, onListening }) =>
+    patchDenoServe({ reusePort: strategy === "reuseport" ? "always" : "cluster", idleWindowMs, onListening }),
+};

@@ -1,0 +1,30 @@
+/**
+ * What differs between runtimes inside a worker, behind one interface: one file per runtime
+ * (node.ts, bun.ts, deno.ts); `workerRuntimeFor()` in index.ts is the only place that picks.
+ */
+import type { StrategyName } from "../../options.js";
+import type { ListenAddress } from "../../protocol.js";
+import type { Capabilities } from "../../runtime/capabilities.js";
+import type { RuntimeInfo } from "../../runtime/detect.js";
+
+export interface NativeServerOptions {
+  readonly strategy: StrategyName;
+  readonly caps: Capabilities;
+  /** How long a draining server keeps answering with `Connection: close`, ms. */
+  readonly idleWindowMs: number;
+  onListening(address: ListenAddress): void;
+}
+
+export interface WorkerRuntime {
+  /** How node:http servers stop accepting when the worker drains (servers.ts ListenPolicy). */
+  readonly drainStyle: "net-close" | "delayed-close";
+  /** One line for a node:net listen that cannot share its port here: why, and what instead. */
+  netReusePortRefusal(rt: RuntimeInfo, caps: Capabilities): string;
+  /** Wraps the runtime's own server (Bun.serve, Deno.serve), where it has one. */
+  patchNativeServer?(opts: NativeServerOptions): void;
+}
+
+/** The refusal most runtimes give: the capability table's own reason. */
+export function tableRefusal(rt: RuntimeInfo, caps: Capabilities): string {
+  return `node:net cannot share a port on ${rt.name} ${rt.version}: ${caps.reusePortNet.reason}`;
+}
