@@ -5,6 +5,41 @@
  * not exactly one of these shapes is dropped (the app may use IPC for its own purposes).
  */
 
+/**
+ * What a worker is told through its environment: written by the supervisor, read by the worker
+ * runtime and the worker helpers. `NODE_APP_INSTANCE` (0..N-1) is PM2's name for the same slot.
+ */
+export interface WorkerEnv {
+  /** Slot 1..N. */
+  readonly id: number;
+  readonly strategy: "cluster" | "reuseport";
+  readonly readyOn: "listen" | "message";
+  /** The primary's pid: a preloaded worker tells itself from processes the app spawns by it. */
+  readonly primaryPid: string;
+}
+
+export function workerEnv(w: WorkerEnv): Record<string, string> {
+  return {
+    UNICLUSTER_WORKER_ID: String(w.id),
+    NODE_APP_INSTANCE: String(w.id - 1),
+    UNICLUSTER_STRATEGY: w.strategy,
+    UNICLUSTER_READY_ON: w.readyOn,
+    UNICLUSTER_PRIMARY_PID: w.primaryPid,
+  };
+}
+
+/** This process's worker environment, or undefined when it is not a unicluster worker. */
+export function readWorkerEnv(env: Record<string, string | undefined>): WorkerEnv | undefined {
+  const id = Number(env.UNICLUSTER_WORKER_ID);
+  if (env.UNICLUSTER_WORKER_ID === undefined || !Number.isInteger(id)) return undefined;
+  return {
+    id,
+    strategy: env.UNICLUSTER_STRATEGY === "reuseport" ? "reuseport" : "cluster",
+    readyOn: env.UNICLUSTER_READY_ON === "message" ? "message" : "listen",
+    primaryPid: env.UNICLUSTER_PRIMARY_PID ?? "",
+  };
+}
+
 /** Marker on every protocol message. Bump on incompatible changes. */
 export const PROTOCOL = 1 as const;
 

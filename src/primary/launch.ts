@@ -11,6 +11,7 @@ import { detectRuntime, type RuntimeInfo } from "../runtime/detect.js";
 import { createClusterStrategy } from "../strategy/cluster.js";
 import { createReusePortStrategy } from "../strategy/reuseport.js";
 import type { Strategy } from "../strategy/types.js";
+import { readWorkerEnv } from "../protocol.js";
 import type { ClusterEvents, CloseResult } from "./events.js";
 import { type LaunchPlan, planLaunch } from "./plan.js";
 import { migrateReqWarning } from "./kernel.js";
@@ -170,7 +171,7 @@ class WorkerSide extends EventEmitter<ClusterEvents> implements Cluster {
   readonly strategy: StrategyName;
   constructor(readonly runtime: RuntimeInfo, run: () => unknown) {
     super();
-    this.strategy = process.env.UNICLUSTER_STRATEGY === "reuseport" ? "reuseport" : "cluster";
+    this.strategy = readWorkerEnv(process.env)?.strategy ?? "cluster";
     // The worker runtime loads only here, so a primary never pays for it. `worker()` runs once it
     // is installed (servers patched), a tick after launch() returns.
     this.ready = quiet(
@@ -203,7 +204,7 @@ class WorkerSide extends EventEmitter<ClusterEvents> implements Cluster {
  * bad options, before anything starts.
  */
 export function launch(options: LaunchOptions): Cluster {
-  const plan = options.worker !== undefined && process.env.UNICLUSTER_WORKER_ID !== undefined ? undefined : planLaunch(options);
+  const plan = options.worker !== undefined && readWorkerEnv(process.env) ? undefined : planLaunch(options);
   if (!plan) {
     if (typeof options.worker !== "function") throw new UniclusterError("E_USAGE", "worker must be a function");
     return new WorkerSide(detectRuntime(), options.worker);

@@ -8,7 +8,7 @@ import { EventEmitter } from "node:events";
 import process from "node:process";
 import { UniclusterError } from "../errors.js";
 import type { ResolvedOptions } from "../options.js";
-import type { ShutdownReason } from "../protocol.js";
+import { type ShutdownReason, workerEnv } from "../protocol.js";
 import type { Strategy } from "../strategy/types.js";
 import { BACKOFF, restartDelay } from "./backoff.js";
 import type { ClusterEvents, CloseResult } from "./events.js";
@@ -91,12 +91,7 @@ export class Supervisor extends EventEmitter<ClusterEvents> {
   spawnInto(slot: Slot, role: "worker" | "incoming"): Worker | undefined {
     const env = {
       ...this.config.env,
-      UNICLUSTER_WORKER_ID: String(slot.id),
-      NODE_APP_INSTANCE: String(slot.id - 1),
-      UNICLUSTER_STRATEGY: this.config.strategy.name,
-      UNICLUSTER_READY_ON: this.opts.readyOn,
-      // Lets a preloaded worker tell itself from processes the app spawns (worker/preload.ts).
-      UNICLUSTER_PRIMARY_PID: String(process.pid),
+      ...workerEnv({ id: slot.id, strategy: this.config.strategy.name, readyOn: this.opts.readyOn, primaryPid: String(process.pid) }),
     };
     let proc;
     try {

@@ -3,13 +3,14 @@
  * unicluster (no-ops), so an app can call them unconditionally.
  */
 import process from "node:process";
+import { readWorkerEnv } from "../protocol.js";
 import { getWorkerState, type ShutdownHook } from "./state.js";
 
 export type { ShutdownContext, ShutdownHook } from "./state.js";
 
 /** True in a process started by unicluster as a worker. */
 export function isWorker(): boolean {
-  return process.env.UNICLUSTER_WORKER_ID !== undefined;
+  return readWorkerEnv(process.env) !== undefined;
 }
 
 /**
@@ -17,9 +18,7 @@ export function isWorker(): boolean {
  * `undefined` outside unicluster. The same value is in `process.env.UNICLUSTER_WORKER_ID`.
  */
 export function workerId(): number | undefined {
-  const raw = process.env.UNICLUSTER_WORKER_ID;
-  const id = raw === undefined ? Number.NaN : Number(raw);
-  return Number.isInteger(id) ? id : undefined;
+  return readWorkerEnv(process.env)?.id;
 }
 
 /**

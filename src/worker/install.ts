@@ -6,7 +6,7 @@
 import process from "node:process";
 // node:timers, not the globals: Deno 2.7's global timers return numbers, without unref().
 import { clearTimeout, setInterval, setTimeout } from "node:timers";
-import { type ErrorInfo, type FromWorker, parseToWorker, PROTOCOL } from "../protocol.js";
+import { type ErrorInfo, type FromWorker, parseToWorker, PROTOCOL, readWorkerEnv } from "../protocol.js";
 import { capabilitiesOf } from "../runtime/capabilities.js";
 import { detectRuntime } from "../runtime/detect.js";
 import { workerRuntimeFor } from "./runtimes/index.js";
@@ -97,10 +97,7 @@ export function installWorker(): WorkerState {
   const existing = getWorkerState();
   if (existing) return existing;
 
-  const env = process.env;
-  const id = Number(env.UNICLUSTER_WORKER_ID ?? 0);
-  const strategy = env.UNICLUSTER_STRATEGY === "reuseport" ? "reuseport" : "cluster";
-  const readyOn = env.UNICLUSTER_READY_ON === "message" ? "message" : "listen";
+  const { id, strategy, readyOn, primaryPid } = readWorkerEnv(process.env) ?? { id: 0, strategy: "cluster", readyOn: "listen", primaryPid: "" };
   const runtime = detectRuntime();
   const caps = capabilitiesOf(runtime);
   const adapter = workerRuntimeFor(runtime);
@@ -110,12 +107,7 @@ export function installWorker(): WorkerState {
   let stopping: Promise<void> | undefined;
 
   const state: WorkerState = {
-    id,
-    strategy,
     hooks,
-    get shuttingDown() {
-      return stopping !== undefined;
-    },
     markReady(source) {
       if (isReady || (readyOn === "message" && source === "listen")) return;
       isReady = true;
@@ -177,7 +169,6 @@ export function installWorker(): WorkerState {
   // A second line of defence: re-parenting. Under load, Deno 2.7.14 workers now and then never
   // saw 'disconnect' after the primary's SIGKILL (test/e2e deno2.7, 1 run in ~4). process.ppid is
   // live on Node, Bun 1.4.5 and Deno; Bun 1.1.20 caches it (there 'disconnect' is reliable).
-  const primaryPid = env.UNICLUSTER_PRIMARY_PID;
   if (primaryPid) {
     setInterval(() => {
       if (String(process.ppid) !== primaryPid) onPrimaryGone();

@@ -6,8 +6,10 @@
  * the preload flag and the environment, and must stay ordinary processes.
  */
 import process from "node:process";
+import { readWorkerEnv } from "../protocol.js";
 import { installWorker } from "./install.js";
 
-if (process.env.UNICLUSTER_WORKER_ID !== undefined && String(process.ppid) === process.env.UNICLUSTER_PRIMARY_PID) {
+const env = readWorkerEnv(process.env);
+if (env && String(process.ppid) === env.primaryPid) {
   installWorker();
 }

@@ -2,7 +2,7 @@
  * Tracks every server the app opens, so readiness and graceful stop work the same in every
  * strategy, and (reuseport strategy) makes each TCP listen share its port with `reusePort`.
  * node:net / node:http / node:https are caught at `net.Server.prototype.listen`; the runtimes'
- * own servers (`Bun.serve`, `Deno.serve`) are wrapped by `native-bun.ts` / `native-deno.ts`.
+ * own servers (`Bun.serve`, `Deno.serve`) are wrapped by `runtimes/bun.ts` / `runtimes/deno.ts`.
  */
 import { createRequire } from "node:module";
 import type { Server as NetServer } from "node:net";

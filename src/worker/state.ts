@@ -19,14 +19,11 @@ export interface ShutdownContext {
 export type ShutdownHook = (ctx: ShutdownContext) => unknown;
 
 export interface WorkerState {
-  readonly id: number;
-  readonly strategy: "cluster" | "reuseport";
   readonly hooks: Set<ShutdownHook>;
   /** Marks the worker ready (the app's `ready()` call). */
   markReady(source: "listen" | "message"): void;
   /** Starts the graceful stop; idempotent. */
   shutdown(reason: ShutdownContext["reason"]): Promise<void>;
-  readonly shuttingDown: boolean;
 }
 
 const KEY = Symbol.for("unicluster.worker.v1");
