@@ -20,20 +20,6 @@ import { Reloader } from "./reload.js";
 import { installSignals } from "./signals.js";
 import { Supervisor } from "./supervisor.js";
 
-/** Supervisor events the handle passes on. */
-const EVENTS = [
-  "worker:start",
-  "worker:ready",
-  "worker:exit",
-  "worker:restart",
-  "ready",
-  "reload:start",
-  "reload:finish",
-  "reload:abandon",
-  "scale",
-  "memory:replace",
-] as const;
-
 /** The handle `launch()` returns. */
 export interface Cluster extends EventEmitter<ClusterEvents> {
   /** `"primary"` where the cluster runs; `"worker"` when `launch()` ran inside a same-file worker. */
@@ -117,17 +103,13 @@ class PrimaryCluster extends EventEmitter<ClusterEvents> implements Cluster {
     }
     createStrategy(plan).then(
       (strategy) => {
-        const sup = new Supervisor({ strategy, options: plan.options, env: plan.env, log });
+        const sup = new Supervisor({ events: this, strategy, options: plan.options, env: plan.env, log });
         this.supervisor = sup;
         this.reloader = new Reloader(sup, plan.options.reloadBatch, log);
-        for (const name of EVENTS) {
-          sup.on(name, (...args: unknown[]) => (this.emit as (n: string, ...a: unknown[]) => boolean)(name, ...args));
-        }
         const stopMemory = plan.options.maxMemory ? watchMemory(sup, this.reloader, plan.options.maxMemory, plan.options.memoryInterval, log) : () => {};
         void sup.closed.then((r) => {
           removeSignals();
           stopMemory();
-          this.emit("close", r);
           settle(r);
         });
         if (this.stopRequested !== undefined) return void sup.stop(this.stopRequested);

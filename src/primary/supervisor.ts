@@ -4,7 +4,7 @@
  * Knows workers only through the Strategy interface and the protocol; every failure ends in one
  * close path (`fail` -> `stop` -> `maybeFinish`).
  */
-import { EventEmitter } from "node:events";
+import type { EventEmitter } from "node:events";
 import process from "node:process";
 import { UniclusterError } from "../errors.js";
 import type { ResolvedOptions } from "../options.js";
@@ -32,13 +32,15 @@ export interface Slot {
 }
 
 export interface SupervisorConfig {
+  /** Where events go: the library handle. */
+  readonly events: EventEmitter<ClusterEvents>;
   readonly strategy: Strategy;
   readonly options: ResolvedOptions;
   readonly env: Record<string, string>;
   readonly log: (line: string) => void;
 }
 
-export class Supervisor extends EventEmitter<ClusterEvents> {
+export class Supervisor {
   private readonly slots = new Map<number, Slot>();
   private readonly all = new Set<Worker>();
   /** Failure texts already shown: a crash loop names its cause once, not once per restart. */
@@ -54,10 +56,14 @@ export class Supervisor extends EventEmitter<ClusterEvents> {
   private readonly log: (line: string) => void;
 
   constructor(private readonly config: SupervisorConfig) {
-    super();
     this.opts = config.options;
     this.log = config.log;
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
+  }
+
+  /** Emits a typed event on the handle (the reloader and the memory watch emit through here too). */
+  emit<K extends keyof ClusterEvents>(name: K, ...args: ClusterEvents[K]): void {
+    (this.config.events.emit as (n: string, ...a: unknown[]) => boolean)(name, ...args);
   }
 
   get isStopping(): boolean {

@@ -6,7 +6,8 @@
  */
 import type { Cluster } from "node:cluster";
 import type { RuntimeAdapter } from "../runtime/adapter.js";
-import { type Strategy, type StrategyConfig, wrapProcess } from "./types.js";
+import type { Strategy, StrategyConfig } from "./types.js";
+import { wrapProcess } from "./worker-process.js";
 
 /**
  * node:cluster is imported lazily, so the reuseport strategy does not pay for it. (Where it is

@@ -7,7 +7,8 @@
  */
 import type { RuntimeAdapter } from "../runtime/adapter.js";
 import type { RuntimeInfo } from "../runtime/detect.js";
-import { type Strategy, type StrategyConfig, wrapProcess } from "./types.js";
+import type { Strategy, StrategyConfig } from "./types.js";
+import { wrapProcess } from "./worker-process.js";
 
 export function createReusePortStrategy(config: StrategyConfig, adapter: RuntimeAdapter, rt: RuntimeInfo): Strategy {
   return {
