@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CELLS, fixture, ROOT } from "./_helpers/cells.js";
 import { distinctWorkers, freePort } from "./_helpers/net.js";
 import { start } from "./_helpers/proc.js";
-import { stopCleanly } from "./e2e/_suite.js";
+import { stopCleanly } from "./_helpers/cluster.js";
 
 let dir: string;
 const { version } = JSON.parse(execFileSync("node", ["-p", "JSON.stringify(require('./package.json'))"], { cwd: ROOT, encoding: "utf8" })) as { version: string };

@@ -57,6 +57,9 @@ export function start(cmd: string, args: readonly string[], opts: { env?: Record
     cwd: opts.cwd,
     env: { ...process.env, NO_COLOR: "1", ...opts.env },
     stdio: ["ignore", "pipe", "pipe"],
+    // Its own process group: whatever it starts (a launcher under a scenario script or a shell,
+    // workers, their children) is killed with it after the test, however the test ended.
+    detached: true,
   });
   let out = "";
   let so = "";
@@ -73,9 +76,9 @@ export function start(cmd: string, args: readonly string[], opts: { env?: Record
     out += d;
     changed();
   });
+  // The group stays in `live` after the leader exits: its members may outlive it.
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.on("close", (code, signal) => {
-      live.delete(child.pid!);
       resolve({ code, signal });
       changed();
     });
@@ -120,8 +123,15 @@ export function start(cmd: string, args: readonly string[], opts: { env?: Record
   };
 }
 
-afterEach(async () => {
-  for (const pid of [...live, ...seenPids]) {
+function killAll(): void {
+  for (const pid of live) {
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      // The group is gone.
+    }
+  }
+  for (const pid of seenPids) {
     try {
       process.kill(pid, "SIGKILL");
     } catch {
@@ -130,4 +140,8 @@ afterEach(async () => {
   }
   live.clear();
   seenPids.clear();
-});
+}
+
+afterEach(killAll);
+// Also when the test process itself ends early (a timeout, an interrupted run).
+process.once("exit", killAll);

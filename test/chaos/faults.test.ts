@@ -4,14 +4,13 @@
  * Timings are logged (not asserted beyond their deadlines) for the README's Reliability table.
  */
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { appCopy } from "../_helpers/app-copy.js";
 import { type Cell, CELLS, fixture } from "../_helpers/cells.js";
 import { distinctWorkers, freePort, get, tryGet } from "../_helpers/net.js";
 import { isAlive, start, until } from "../_helpers/proc.js";
-import { stopCleanly } from "../e2e/_suite.js";
+import { stopCleanly } from "../_helpers/cluster.js";
 
 function rssOf(pid: number): number {
   return Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) * 1024;
@@ -68,14 +67,12 @@ describe.each([["node24"], ["bun"], ["deno"]])("%s: faults while running", (id) 
   });
 
   it("a reload whose new workers never get ready is abandoned at --ready-timeout", async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "unicluster-never-"));
+    const app = appCopy("http-cjs.cjs");
     try {
-      const app = path.join(dir, "app.cjs");
-      copyFileSync(fixture("http-cjs.cjs"), app);
       const port = await freePort();
-      const p = launch(node24, ["-w", "2", "--ready-timeout", "1500", app], port);
+      const p = launch(node24, ["-w", "2", "--ready-timeout", "1500", app.path], port);
       const before = await distinctWorkers(port, 2);
-      copyFileSync(fixture("never-ready.cjs"), app);
+      app.replaceWith({ fixture: "never-ready.cjs" });
       const t0 = Date.now();
       p.child.kill("SIGHUP");
       await p.waitFor(/reload abandoned: the replacement for worker 1 failed \(E_READY_TIMEOUT: not ready within 1500 ms/, 10_000);
@@ -84,7 +81,7 @@ describe.each([["node24"], ["bun"], ["deno"]])("%s: faults while running", (id) 
       expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
       await stopCleanly(p, after.keys());
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      app.remove();
     }
   });
 
@@ -105,9 +102,18 @@ describe.each([["node24"], ["bun"], ["deno"]])("%s: faults while running", (id) 
     const port = await freePort();
     const sh = start("sh", ["-c", `"$0" "$@" | head -c 100 >/dev/null`, ...node24.cli(["-w", "2", fixture("flood.cjs")]).flat()], { env: { PORT: String(port) } });
     const workers = await distinctWorkers(port, 2);
-    // head has exited and closed the pipe; the workers are still flooding into it.
+    // Wait for head to have exited and closed the pipe; the workers keep flooding into it.
+    const children = () => {
+      try {
+        return execFileSync("ps", ["-o", "comm=", "--ppid", String(sh.pid)], { encoding: "utf8" });
+      } catch {
+        return ""; // no child at all
+      }
+    };
+    await until(() => !/\bhead\b/.test(children()), 10_000, "head to exit");
     for (let i = 0; i < 20; i++) expect((await get(port)).status).toBe(200);
-    const launcher = Number(execFileSync("pgrep", ["-f", "-n", `dist/cli.js -w 2 ${fixture("flood.cjs")}`], { encoding: "utf8" }).trim());
+    // The launcher is the shell's child that runs dist/cli.js (its other child is head).
+    const launcher = Number(execFileSync("pgrep", ["-P", String(sh.pid), "-f", "dist/cli.js"], { encoding: "utf8" }).trim());
     expect(isAlive(launcher)).toBe(true);
     for (const pid of workers.keys()) expect(isAlive(pid)).toBe(true);
     process.kill(launcher, "SIGTERM");

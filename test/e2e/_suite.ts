@@ -7,28 +7,11 @@ import net from "node:net";
 import { describe, expect, it } from "vitest";
 import { type Cell, fixture } from "../_helpers/cells.js";
 import { distinctWorkers, freePort, get, tryGet } from "../_helpers/net.js";
-import { isAlive, type Proc, start, until } from "../_helpers/proc.js";
+import { startCluster, stopCleanly } from "../_helpers/cluster.js";
+import { isAlive, start, until } from "../_helpers/proc.js";
 import { reloadScenario } from "../_helpers/scenario.js";
 
 type StrategyName = "cluster" | "reuseport";
-
-/** Starts the CLI with 2 workers of `app` on a free port; resolves once both answer. */
-export async function startCluster(cell: Cell, strategy: StrategyName | "auto", app: string, extra: readonly string[] = [], runtimeFlags: readonly string[] = []) {
-  const port = await freePort();
-  const proc = start(...cell.cli(["-w", "2", "-s", strategy, ...extra, fixture(app)], { runtimeFlags }), { env: { PORT: String(port) } });
-  const workers = await distinctWorkers(port, 2, 20_000).catch((err: Error) => {
-    throw new Error(`${err.message}\noutput:\n${proc.output()}`);
-  });
-  return { port, proc, workers };
-}
-
-/** SIGTERM, expect exit 0, and no worker left behind. */
-export async function stopCleanly(proc: Proc, pids: Iterable<number>): Promise<void> {
-  proc.child.kill("SIGTERM");
-  const { code } = await proc.exited(15_000);
-  expect(code, proc.output()).toBe(0);
-  for (const pid of pids) expect(isAlive(pid), `worker ${pid} still alive`).toBe(false);
-}
 
 export function runtimeSuite(cell: Cell): void {
   const strategies = Object.keys(cell.apps) as StrategyName[];

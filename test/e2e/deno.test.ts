@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { CELLS, fixture } from "../_helpers/cells.js";
 import { distinctWorkers, freePort } from "../_helpers/net.js";
 import { start } from "../_helpers/proc.js";
-import { runtimeSuite, stopCleanly } from "./_suite.js";
+import { stopCleanly } from "../_helpers/cluster.js";
+import { runtimeSuite } from "./_suite.js";
 
 runtimeSuite(CELLS["deno"]!);
 
