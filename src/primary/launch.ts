@@ -4,7 +4,7 @@
  */
 import { EventEmitter } from "node:events";
 import process from "node:process";
-import { UniclusterError } from "../errors.js";
+import { UniclusterError, usageError } from "../errors.js";
 import type { LaunchOptions, StrategyName } from "../options.js";
 import { adapterFor } from "../runtime/adapter.js";
 import { detectRuntime, type RuntimeInfo } from "../runtime/detect.js";
@@ -141,7 +141,7 @@ class PrimaryCluster extends EventEmitter<ClusterEvents> implements Cluster {
     return this.reloader?.request() ?? Promise.resolve(false);
   }
   scale(workers: number): number {
-    if (!Number.isInteger(workers)) throw new UniclusterError("E_USAGE", `scale() takes a whole number, not ${workers}`);
+    if (!Number.isInteger(workers)) throw usageError(`scale() takes a whole number, not ${workers}`);
     return this.supervisor?.scale(Math.max(1, workers)) ?? 0;
   }
 }
@@ -186,11 +186,9 @@ class WorkerSide extends EventEmitter<ClusterEvents> implements Cluster {
  * bad options, before anything starts.
  */
 export function launch(options: LaunchOptions): Cluster {
-  const plan = options.worker !== undefined && readWorkerEnv(process.env) ? undefined : planLaunch(options);
-  if (!plan) {
-    if (typeof options.worker !== "function") throw new UniclusterError("E_USAGE", "worker must be a function");
-    return new WorkerSide(detectRuntime(), options.worker);
-  }
+  if (options.worker !== undefined && typeof options.worker !== "function") throw usageError("worker must be a function");
+  if (options.worker && readWorkerEnv(process.env)) return new WorkerSide(detectRuntime(), options.worker);
+  const plan = planLaunch(options);
   const log = options.log === false ? () => {} : (options.log ?? defaultLog);
   const handle = new PrimaryCluster(plan, log, options.signals ?? true);
   if (options.primary) {

@@ -44,7 +44,6 @@ export function planLaunch(input: LaunchOptions): LaunchPlan {
   let target: string;
   let execArgv = [...options.execArgv];
   if (input.worker !== undefined) {
-    if (typeof input.worker !== "function") throw usageError("worker must be a function");
     // Same-file mode: workers re-run the main script, whose launch() call then runs `worker`.
     const main = process.argv[1];
     if (!main) throw usageError("same-file mode needs a main script (process.argv[1] is empty)");

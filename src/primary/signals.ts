@@ -16,7 +16,8 @@ export function installSignals(actions: SignalActions, log: (line: string) => vo
   const onHup = () => actions.reload();
   const onTtin = () => actions.scaleBy(1);
   const onTtou = () => actions.scaleBy(-1);
-  // Windows has none of these: Node refuses to listen for them there.
+  // Not on Windows (never tested there): SIGTTIN/SIGTTOU do not exist and SIGHUP means "the
+  // console window closed" (Node docs, "Signal events").
   const extra: Array<[NodeJS.Signals, () => void]> = process.platform === "win32" ? [] : [["SIGHUP", onHup], ["SIGTTIN", onTtin], ["SIGTTOU", onTtou]];
   for (const [s, fn] of extra) process.on(s, fn);
   return () => {
