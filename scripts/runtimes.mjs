@@ -56,8 +56,9 @@ function run(cmd, args, cwd) {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (out += d));
+    // npm's last 16 KiB is enough to say why it failed; never an unbounded copy.
+    child.stdout.on("data", (d) => (out = (out + d).slice(-16_384)));
+    child.stderr.on("data", (d) => (out = (out + d).slice(-16_384)));
     child.on("error", reject);
     child.on("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(" ")} exited ${code}\n${out}`))));
   });

@@ -35,8 +35,9 @@ function npmInstall(specs) {
     const npm = process.platform === "win32" ? "npm.cmd" : "npm";
     const child = spawn(npm, ["install", "--no-audit", "--no-fund", "--no-save", ...specs], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (out += d));
+    // npm's last 16 KiB is enough to say why it failed; never an unbounded copy.
+    child.stdout.on("data", (d) => (out = (out + d).slice(-16_384)));
+    child.stderr.on("data", (d) => (out = (out + d).slice(-16_384)));
     // npm may hang on a dead registry: a deadline, not an endless wait.
     const timer = setTimeout(() => child.kill("SIGKILL"), 180_000);
     child.on("error", reject);

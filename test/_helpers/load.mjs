@@ -18,7 +18,8 @@ export function startLoad(port, { keepAlive = 8, close = 8, path = "/" } = {}) {
       const req = http.get({ host: "127.0.0.1", port, path, agent, headers: agent ? {} : { connection: "close" } }, (res) => {
         let body = "";
         res.setEncoding("utf8");
-        res.on("data", (d) => (body += d));
+        // Only the pid is read from a body: keep at most 64 KiB of one.
+        res.on("data", (d) => body.length < 65_536 && (body += d));
         res.on("end", () => {
           if (res.statusCode >= 200 && res.statusCode < 300) result.ok++;
           else {

@@ -49,13 +49,20 @@ export interface Reply {
   readonly json?: { id?: string; pid?: number; strategy?: string; app?: string; [k: string]: unknown };
 }
 
+/** The most of a response body `get` keeps (characters); a longer one fails the request. */
+const MAX_BODY = 1 << 20;
+
 /** One GET on a new connection (no agent, `Connection: close`), so each request may hit another worker. */
 export function get(port: number, path = "/", timeoutMs = 10_000): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = http.get({ host: "127.0.0.1", port, path, agent: false, headers: { connection: "close" } }, (res) => {
       let body = "";
       res.setEncoding("utf8");
-      res.on("data", (d: string) => (body += d));
+      // The fixtures answer a few hundred bytes; a runaway body must not grow the test's memory.
+      res.on("data", (d: string) => {
+        if (body.length + d.length > MAX_BODY) req.destroy(new Error(`GET ${path}: body over ${MAX_BODY} characters`));
+        else body += d;
+      });
       res.on("end", () => {
         let json: Reply["json"];
         try {

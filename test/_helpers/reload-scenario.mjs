@@ -12,28 +12,45 @@ const workers = cfg.workers ?? 2;
 const deadline = (ms, what) => new Promise((_, rej) => setTimeout(() => rej(new Error(`timed out after ${ms} ms: ${what}`)), ms).unref());
 
 const child = spawn(cfg.cmd[0], cfg.cmd.slice(1), { env: { ...process.env, PORT: String(cfg.port) }, stdio: ["ignore", "ignore", "pipe"] });
+// The launcher's log: only its last 64 KiB is kept (for the result), but every complete line is
+// counted against the patterns waited on as it arrives, so trimming loses no event.
+const TAIL = 64 * 1024;
+const PATTERNS = { ready: /all \d+ workers ready/, reloaded: /reload finished|reload abandoned/ };
+const counts = { ready: 0, reloaded: 0 };
 let log = "";
+let partial = "";
 const waiters = [];
+child.stderr.setEncoding("utf8");
 child.stderr.on("data", (d) => {
-  log += d;
+  log = (log + d).slice(-TAIL);
+  const lines = (partial + d).split("\n");
+  partial = lines.pop().slice(-TAIL);
+  for (const line of lines) for (const [name, re] of Object.entries(PATTERNS)) if (re.test(line)) counts[name]++;
   for (const w of waiters.splice(0)) w();
 });
 const exited = new Promise((r) => child.on("exit", (code, signal) => r(code ?? signal)));
-const waitLog = (re, count, ms) =>
+const waitLog = (name, count, ms) =>
   Promise.race([
     new Promise((resolve) => {
-      const check = () => ((log.match(re) ?? []).length >= count ? resolve() : waiters.push(check));
+      const check = () => (counts[name] >= count ? resolve() : waiters.push(check));
       check();
     }),
-    deadline(ms, `${re} x${count} in:\n${log}`),
+    deadline(ms, `${PATTERNS[name]} x${count} in:\n${log}`),
   ]);
 
 function pid() {
   return new Promise((resolve) => {
     http.get({ host: "127.0.0.1", port: cfg.port, agent: false, headers: { connection: "close" } }, (res) => {
       let b = "";
-      res.on("data", (d) => (b += d));
-      res.on("end", () => resolve(JSON.parse(b).pid));
+      // A fixture's body is a short JSON object; never keep more than 64 KiB of one.
+      res.on("data", (d) => (b = (b + d).slice(0, TAIL)));
+      res.on("end", () => {
+        try {
+          resolve(JSON.parse(b).pid);
+        } catch {
+          resolve(undefined);
+        }
+      });
     }).on("error", () => resolve(undefined));
   });
 }
@@ -49,7 +66,7 @@ async function distinct(ms) {
 
 let out;
 try {
-  await waitLog(/all \d+ workers ready/g, 1, 30_000);
+  await waitLog("ready", 1, 30_000);
   const pidsBefore = await distinct(10_000);
   const load = startLoad(cfg.port, { keepAlive: cfg.keepAlive ?? 8, close: cfg.close ?? 8 });
   const reloads = cfg.reloads ?? 3;
@@ -58,7 +75,7 @@ try {
     const before = load.result.ok;
     await Promise.race([new Promise((r) => { const t = setInterval(() => load.result.ok > before + 200 && (clearInterval(t), r()), 10); }), deadline(10_000, "load")]);
     child.kill("SIGHUP");
-    await waitLog(/reload finished|reload abandoned/g, i, 60_000);
+    await waitLog("reloaded", i, 60_000);
   }
   const after = load.result.ok;
   await Promise.race([new Promise((r) => { const t = setInterval(() => load.result.ok > after + 200 && (clearInterval(t), r()), 10); }), deadline(10_000, "load")]);

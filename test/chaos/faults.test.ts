@@ -90,9 +90,9 @@ describe.each([["node24"], ["bun"], ["deno"]])("%s: faults while running", (id) 
     const p = launch(node24, ["-w", "1", fixture("flood.cjs")], port);
     const workers = await distinctWorkers(port, 1);
     // The test reads the launcher's stdout as fast as it can; let some hundreds of MB through.
-    await until(() => p.stdout().length > 50e6 || undefined, 20_000, "50 MB of output");
+    await until(() => p.bytes().stdout > 50e6 || undefined, 20_000, "50 MB of output");
     const rss = rssOf(p.pid);
-    console.log(`[timing] ${id} flood: primary RSS ${Math.round(rss / 1e6)} MB after ${Math.round(p.stdout().length / 1e6)} MB passed through`);
+    console.log(`[timing] ${id} flood: primary RSS ${Math.round(rss / 1e6)} MB after ${Math.round(p.bytes().stdout / 1e6)} MB passed through`);
     expect(rss).toBeLessThan(200e6);
     expect((await get(port)).status).toBe(200);
     await stopCleanly(p, workers.keys());
