@@ -3,7 +3,7 @@
  * `unicluster:` line (plus at most one hint) and exit 2, never a stack trace; the commands that
  * need no script; and start-up failures that end with exit 1 and say why.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import process from "node:process";
@@ -22,12 +22,12 @@ const nodeTypeScript = (major === 22 && minor >= 18) || (major === 23 && minor >
 /** One `unicluster:` line, then at most one `  hint:` line, and nothing else. */
 const ONE_ERROR = /^unicluster: (?<message>[^\n]+)\n(?:  hint: (?<hint>[^\n]+)\n)?$/;
 
-function cli(args: readonly string[], opts: { cwd?: string } = {}) {
-  return start(process.execPath, [CLI, ...args], opts);
+function cli(args: readonly string[], opts: { cwd?: string; uid?: number; gid?: number; cli?: string } = {}) {
+  return start(process.execPath, [opts.cli ?? CLI, ...args], opts);
 }
 
 /** Runs the CLI, expects a usage error (exit 2, one line on stderr), returns message and hint. */
-async function usageError(args: readonly string[], opts: { cwd?: string } = {}): Promise<{ message: string; hint?: string }> {
+async function usageError(args: readonly string[], opts: { cwd?: string; uid?: number; gid?: number; cli?: string } = {}): Promise<{ message: string; hint?: string }> {
   const p = cli(args, opts);
   const { code } = await p.exited(10_000);
   expect(code, p.output()).toBe(2);
@@ -36,6 +36,15 @@ async function usageError(args: readonly string[], opts: { cwd?: string } = {}):
   expect(p.stdout()).toBe("");
   const groups = ONE_ERROR.exec(p.stderr())!.groups!;
   return { message: groups.message!, hint: groups.hint };
+}
+
+/** True if a user with no rights of its own may list `dir` and its ancestors and read its files. */
+function readableByOthers(dir: string): boolean {
+  for (let d = dir; ; d = path.dirname(d)) {
+    if ((statSync(d).mode & 0o005) !== 0o005) return false;
+    if (d === path.dirname(d)) break;
+  }
+  return readdirSync(dir).every((f) => (statSync(path.join(dir, f)).mode & 0o004) !== 0);
 }
 
 beforeAll(() => {
@@ -104,6 +113,28 @@ describe("cli: usage errors exit 2 with one line", () => {
   it("a directory as the script", async () => {
     const e = await usageError([path.join("test", "fixtures")], { cwd: ROOT });
     expect(e.message).toBe(`script is a directory, not a file: ${path.join(ROOT, "test", "fixtures")}`);
+  });
+
+  // Root reads every file whatever its mode, so the CLI runs as `nobody` (uid/gid 65534).
+  it.runIf(process.getuid?.() === 0)("an unreadable script (mode 000, run as nobody)", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "unicluster-unreadable-"));
+    try {
+      chmodSync(dir, 0o755);
+      const script = path.join(dir, "app.js");
+      writeFileSync(script, "console.log('never runs');\n");
+      chmodSync(script, 0o000);
+      // nobody must reach the CLI: every directory on its path searchable, every file readable
+      // by others. If the checkout is not, a copy of dist/ in the temp dir is.
+      let cliPath = CLI;
+      if (!readableByOthers(path.dirname(CLI))) {
+        cpSync(path.dirname(CLI), path.join(dir, "dist"), { recursive: true });
+        cliPath = path.join(dir, "dist", path.basename(CLI));
+      }
+      const e = await usageError([script], { uid: 65534, gid: 65534, cwd: dir, cli: cliPath });
+      expect(e.message).toBe(`script is not readable: ${script}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it.runIf(!nodeTypeScript)(`a .ts entry on Node ${process.versions.node} (no type stripping)`, async () => {
