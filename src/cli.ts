@@ -10,6 +10,7 @@ import { explain } from "./explain.js";
 import { resolveOptions } from "./options.js";
 import { availableCores } from "./primary/plan.js";
 import { launch } from "./primary/launch.js";
+import { flushBeforeExit } from "./primary/output.js";
 
 declare const __VERSION__: string;
 
@@ -40,6 +41,9 @@ signals: SIGINT/SIGTERM stop gracefully (twice: force); SIGHUP rolling reload;
          SIGTTIN one worker more; SIGTTOU one worker less (never below 1).
 exit codes: 0 stopped cleanly, 1 failure (crash loop, port in use, grace expired), 2 usage error.`;
 
+/** The longest the last line may wait for a reader when no stop set a deadline (ms). */
+const FLUSH_MS = 1000;
+
 function fail(err: unknown): never {
   if (isUniclusterError(err)) {
     process.stderr.write(`unicluster: ${err.message}\n${err.hint ? `  hint: ${err.hint}\n` : ""}`);
@@ -63,6 +67,8 @@ async function main(argv: readonly string[]): Promise<void> {
   if (result.error) {
     process.stderr.write(`unicluster: ${result.error.message}\n${result.error.hint ? `  hint: ${result.error.hint}\n` : ""}`);
   }
+  // process.exit drops what a pipe has not taken yet (async on POSIX): flush first, bounded.
+  await flushBeforeExit(FLUSH_MS);
   process.exit(result.code);
 }
 

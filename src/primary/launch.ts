@@ -15,6 +15,8 @@ import { readWorkerEnv } from "../protocol.js";
 import type { ClusterEvents, CloseResult } from "./events.js";
 import { type LaunchPlan, planLaunch } from "./plan.js";
 import { migrateReqWarning } from "./kernel.js";
+import { drainOutput } from "./output.js";
+import { watchStdio } from "../flush-stdio.js";
 import { watchMemory } from "./memory.js";
 import { Reloader } from "./reload.js";
 import { installSignals } from "./signals.js";
@@ -29,7 +31,11 @@ export interface Cluster extends EventEmitter<ClusterEvents> {
   readonly runtime: RuntimeInfo;
   /** Resolves when every initial worker is ready; rejects if the cluster ends first. */
   readonly ready: Promise<void>;
-  /** Resolves when the cluster has ended, with its exit code and error. Never rejects. */
+  /**
+   * Resolves when the cluster has ended, with its exit code and error: every worker is gone and
+   * what they wrote has been passed on to this process's stdout/stderr and flushed (waiting for
+   * a slow reader up to `grace`). Never rejects.
+   */
   readonly closed: Promise<CloseResult>;
   /** Live workers (primary only). */
   workers(): Array<{ id: number; pid: number | undefined; ready: boolean }>;
@@ -107,9 +113,11 @@ class PrimaryCluster extends EventEmitter<ClusterEvents> implements Cluster {
         this.supervisor = sup;
         this.reloader = new Reloader(sup, plan.options.reloadBatch, log);
         const stopMemory = plan.options.maxMemory ? watchMemory(sup, this.reloader, plan.options.maxMemory, plan.options.memoryInterval, log) : () => {};
-        void sup.closed.then((r) => {
+        void sup.closed.then(async (r) => {
+          // Signals off first: a second Ctrl-C while a slow reader holds the drain ends at once.
           removeSignals();
           stopMemory();
+          await drainOutput(plan.options.grace);
           settle(r);
         });
         if (this.stopRequested !== undefined) return void sup.stop(this.stopRequested);
@@ -189,6 +197,7 @@ export function launch(options: LaunchOptions): Cluster {
   if (options.worker !== undefined && typeof options.worker !== "function") throw usageError("worker must be a function");
   if (options.worker && readWorkerEnv(process.env)) return new WorkerSide(detectRuntime(), options.worker);
   const plan = planLaunch(options);
+  watchStdio();
   const log = options.log === false ? () => {} : (options.log ?? defaultLog);
   const handle = new PrimaryCluster(plan, log, options.signals ?? true);
   if (options.primary) {

@@ -7,6 +7,7 @@ import process from "node:process";
 // node:timers, not the globals: Deno 2.7's global timers return numbers, without unref().
 import { clearTimeout, setInterval, setTimeout } from "node:timers";
 import { type ErrorInfo, type FromWorker, parseToWorker, PROTOCOL, readWorkerEnv } from "../protocol.js";
+import { flushStdio, watchStdio } from "../flush-stdio.js";
 import { capabilitiesOf } from "../runtime/capabilities.js";
 import { detectRuntime } from "../runtime/detect.js";
 import { workerRuntimeFor } from "./runtimes/index.js";
@@ -102,6 +103,7 @@ export function installWorker(): WorkerState {
   const caps = capabilitiesOf(runtime);
   const adapter = workerRuntimeFor(runtime);
 
+  watchStdio();
   const hooks = new Set<ShutdownHook>();
   let isReady = false;
   let stopping: Promise<void> | undefined;
@@ -131,6 +133,9 @@ export function installWorker(): WorkerState {
         console.error(`unicluster: worker ${id}: shutdown hook failed:`, r.reason);
       }
     }
+    // What the app wrote (its shutdown logs) must reach the primary first; if the primary never
+    // reads, its --grace SIGKILL bounds this.
+    await flushStdio(Number.POSITIVE_INFINITY);
     process.exit(failed ? 1 : 0);
   }
 

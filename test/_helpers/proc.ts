@@ -89,7 +89,17 @@ export async function until<T>(check: () => T | Promise<T>, ms: number, what: st
   }
 }
 
-export function start(cmd: string, args: readonly string[], opts: { env?: Record<string, string | undefined>; cwd?: string; uid?: number; gid?: number } = {}): Proc {
+/**
+ * Spawns `cmd` in its own process group, collecting a bounded tail of its output. `ownStdout`:
+ * the helper does not read stdout at all; the test reads `child.stdout` itself, when it wants
+ * (a slow reader), and must read it to its end for `exited()` to resolve. Until it does, it must
+ * hold the stream with a `readable` listener: Node resumes (discards) unread stdio at exit.
+ */
+export function start(
+  cmd: string,
+  args: readonly string[],
+  opts: { env?: Record<string, string | undefined>; cwd?: string; uid?: number; gid?: number; ownStdout?: boolean } = {},
+): Proc {
   const child = spawn(cmd, [...args], {
     cwd: opts.cwd,
     uid: opts.uid,
@@ -119,7 +129,7 @@ export function start(cmd: string, args: readonly string[], opts: { env?: Record
       changed(out.append(text, (combined) => changed(combined)));
     });
   };
-  collect(child.stdout!, so, "stdout");
+  if (!opts.ownStdout) collect(child.stdout!, so, "stdout");
   collect(child.stderr!, se, "stderr");
   // The group stays in `live` after the leader exits: its members may outlive it.
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {

@@ -1,0 +1,73 @@
+/**
+ * Waits until what this process wrote to its stdout and stderr has been handed to the OS, so a
+ * `process.exit()` right after loses nothing. Needed because on POSIX, Node writes to a pipe
+ * asynchronously: a write the reader has no room for yet waits in memory, and `process.exit()`
+ * drops it (Node docs, "A note on process I/O"). Seen here: a worker's 2 MiB shutdown write
+ * arrived as 64 KiB, 0 of 2 goodbye lines (test/primary/output.test.ts). Used by the primary
+ * before it exits and by a worker before it exits after its shutdown.
+ */
+import process from "node:process";
+import type { Writable } from "node:stream";
+import { clearTimeout, setTimeout } from "node:timers";
+
+/**
+ * Streams whose last write returned false and that have not emitted 'drain' since. Bun (1.4.5,
+ * 1.1.20) needs this: its `process.stdout.write` returns false while it holds bytes the pipe
+ * did not take, but `writableLength` stays 0 and `write("", cb)` calls back at once; only
+ * 'drain' tells when the bytes are out (probe: 2 MiB to a pipe read 1 s late, then exit: 64 KiB
+ * arrived after the callback, all of it after 'drain'). Node's own state says the same
+ * (`writableNeedDrain`); Deno 2.9 writes stdout synchronously.
+ */
+const owed = new WeakSet<Writable>();
+const WATCHED = Symbol.for("unicluster.stdio-watched");
+
+/**
+ * Notes every write to this process's stdout/stderr that the stream could not take at once, so
+ * `flushStdio` knows to wait for 'drain'. Idempotent; call before anything is written.
+ */
+export function watchStdio(): void {
+  for (const out of [process.stdout, process.stderr] as Array<Writable & { [WATCHED]?: true }>) {
+    if (out[WATCHED]) continue;
+    out[WATCHED] = true;
+    const write = out.write;
+    out.write = function (this: Writable, ...args: Parameters<Writable["write"]>) {
+      const ok = (write as (...a: unknown[]) => boolean).apply(this, args);
+      if (!ok) owed.add(out);
+      return ok;
+    } as Writable["write"];
+    out.on("drain", () => owed.delete(out));
+  }
+}
+
+/** Resolves once `out` has written everything queued before this call (or it failed). */
+function flushed(out: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    if (out.destroyed || out.writableEnded || !out.writable) return resolve();
+    const writeNothing = () => {
+      try {
+        // Writes complete in order: the callback of an empty write runs after every earlier one.
+        out.write("", () => resolve());
+      } catch {
+        resolve();
+      }
+    };
+    const failed = () => resolve();
+    out.once("error", failed);
+    if (owed.has(out) || out.writableNeedDrain) out.once("drain", writeNothing);
+    else writeNothing();
+  });
+}
+
+/**
+ * Resolves when stdout and stderr are flushed, or at `deadline` (epoch ms; Infinity: no deadline,
+ * for a caller bounded from outside): a reader that never reads must not keep the process
+ * forever. Never rejects.
+ */
+export async function flushStdio(deadline: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<void>((resolve) => {
+    if (Number.isFinite(deadline)) timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+  });
+  await Promise.race([Promise.all([flushed(process.stdout), flushed(process.stderr)]), late]);
+  clearTimeout(timer);
+}
