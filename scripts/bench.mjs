@@ -4,7 +4,7 @@
 // the issue's target ratios; Markdown + JSON in bench-results/, the throughput chart as SVG.
 //
 //   node scripts/bench.mjs [--quick] [--runtime node|bun|deno] [--contenders a,b] [--workers N]
-//                          [--duration S] [--warmup S] [--rounds N] [--connections N]
+//                          [--duration S] [--warmup S] [--rounds N] [--connections N] [--reloads N]
 //                          [--tool auto|wrk|autocannon] [--bin PATH] [--out DIR] [--chart PATH]
 //                          [--dist DIR]   (measure another build of unicluster, e.g. a patched copy)
 //   node scripts/bench.mjs --report bench-results/node.json [--chart PATH]   (re-render a run)
@@ -22,6 +22,7 @@ import { parseArgs } from "node:util";
 import { bareArgv, CONTENDERS } from "./bench/contenders.mjs";
 import { bareRss, measureOnce } from "./bench/measure.mjs";
 import { killEverything } from "./bench/proc.mjs";
+import { RELOADS } from "./bench/reload-loss.mjs";
 import { markdown, median, summarize, targets } from "./bench/report.mjs";
 import { throughputSvg } from "./bench/svg.mjs";
 import { ensureTools, findWrk, wrkVersion } from "./bench/tools.mjs";
@@ -40,6 +41,7 @@ const { values: a } = parseArgs({
     warmup: { type: "string" },
     rounds: { type: "string" },
     connections: { type: "string", default: "64" },
+    reloads: { type: "string", default: String(RELOADS) },
     tool: { type: "string", default: "auto" },
     bin: { type: "string" },
     out: { type: "string", default: path.join(root, "bench-results") },
@@ -91,10 +93,13 @@ const config = {
   warmup: Number(a.warmup ?? (a.quick ? 0 : 1)),
   rounds: Number(a.rounds ?? (a.quick ? 1 : 5)),
   connections: Number(a.connections),
+  // Requests lost over this many reloads under load (0: not measured).
+  reloads: Number(a.reloads),
   settleMs: a.quick ? 300 : 1000,
   quick: a.quick,
 };
 for (const key of ["workers", "seconds", "rounds", "connections"]) if (!(config[key] > 0)) usage(`--${key} must be a positive number`);
+if (!Number.isInteger(config.reloads) || config.reloads < 0) usage("--reloads must be a whole number");
 
 const bin = a.bin ?? binaryPath(MATRIX.find((e) => e.id === RUNTIME_ENTRY[a.runtime]));
 if (!existsSync(bin)) usage(`no ${a.runtime} binary at ${bin}: run \`node scripts/runtimes.mjs install\` or pass --bin`);
@@ -159,7 +164,7 @@ for (let round = 0; round < config.rounds; round++) {
     process.stderr.write(
       s.error
         ? `  round ${round + 1} ${c.id}: FAILED ${s.error}\n`
-        : `  round ${round + 1} ${c.id}: ka ${f(s.load.keepalive?.rps)}/s, close ${f(s.load.close?.rps)}/s, serve ${f(s.timeToServe)} ms, rss ${f(s.rss / 2 ** 20)} MB, restart ${s.restart?.map(f).join("/") ?? "–"} ms, reload ${s.reload ? (s.reload.na ?? `${f(s.reload.ms)} ms`) : "–"}\n`,
+        : `  round ${round + 1} ${c.id}: ka ${f(s.load.keepalive?.rps)}/s, close ${f(s.load.close?.rps)}/s, serve ${f(s.timeToServe)} ms, rss ${f(s.rss / 2 ** 20)} MB, restart ${s.restart?.map(f).join("/") ?? "–"} ms, reload ${s.reload ? (s.reload.na ?? `${f(s.reload.ms)} ms`) : "–"}, lost ${s.reloadLoss ? (s.reloadLoss.na ?? `${s.reloadLoss.failed} of ${s.reloadLoss.ok + s.reloadLoss.failed} over ${s.reloadLoss.reloads} reloads`) : "–"}\n`,
     );
   }
 }

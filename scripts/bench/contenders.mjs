@@ -107,7 +107,8 @@ const pm2 = {
       primaryPid: daemonPid,
       // The `pm2 start` CLI exits once the apps are started; the daemon is what must stay up.
       running: () => alive(cliProc.pid) || alive(daemonPid()),
-      reload: () => void pm2("reload", "bench"),
+      // The `pm2 reload` CLI: reload-loss.mjs waits for it to exit too.
+      reload: () => pm2("reload", "bench"),
       async stop() {
         const kill = pm2("kill");
         await Promise.race([kill.exited, sleep(15_000)]);

@@ -1,9 +1,11 @@
 // One measuring cycle of one contender: launch -> time to serve -> idle RSS of the primary ->
-// load (each workload) -> restart latency -> rolling reload -> stop. Restart comes before
+// load (each workload) -> restart latency -> rolling reload -> requests lost over --reloads
+// reloads under load (reload-loss.mjs) -> stop. Restart comes before
 // reload because a launcher without a SIGHUP handler dies of SIGHUP (its default action).
 import process from "node:process";
 import { alive, freePort, probe, rssOf, sleep, start, stopGroup, waitForWorkers } from "./proc.mjs";
 import { runLoad, WORKLOADS } from "./load.mjs";
+import { reloadLoss } from "./reload-loss.mjs";
 
 /**
  * Kills each worker once (SIGKILL) and times until its replacement answers: a worker key never
@@ -57,8 +59,8 @@ export async function bareRss([cmd, args], settleMs) {
 }
 
 /**
- * Runs one cycle. `opts`: { runtime, bin, cli (unicluster's dist/cli.js), workers, seconds, warmup, connections, tool, settleMs }.
- * Returns the sample: { timeToServe, rss, load: { keepalive, close }, restart: [ms], reload }.
+ * Runs one cycle. `opts`: { runtime, bin, cli (unicluster's dist/cli.js), workers, seconds, warmup, connections, tool, settleMs, reloads }.
+ * Returns the sample: { timeToServe, rss, load: { keepalive, close }, restart: [ms], reload, reloadLoss }.
  */
 export async function measureOnce(contender, opts) {
   const port = await freePort();
@@ -79,6 +81,9 @@ export async function measureOnce(contender, opts) {
     }
     if (contender.restart) sample.restart = await restartLatencies(port, seen, handle.running);
     if (contender.reload) sample.reload = await rollingReload(handle, port, n);
+    if (contender.reload && opts.reloads > 0 && !sample.reload?.na) {
+      sample.reloadLoss = await reloadLoss(handle, port, n, opts.reloads).catch((err) => ({ na: err.message }));
+    }
   } catch (err) {
     const tail = handle.proc?.stderr?.() ?? "";
     sample.error = `${err.message}${tail ? `\n${tail.trim().split("\n").slice(-5).join("\n")}` : ""}`;

@@ -8,6 +8,15 @@ export const median = (xs) => {
   return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
 };
 
+/** Requests lost over the rounds' reloads under load: medians of failed and of all requests. */
+function reloadLossOf(contender, ok) {
+  if (!contender.reload) return null;
+  const runs = ok.map((s) => s.reloadLoss).filter(Boolean);
+  const done = runs.filter((r) => r.na === undefined);
+  if (!done.length) return { na: runs[0]?.na ?? "not measured" };
+  return { reloads: done[0].reloads, failed: median(done.map((r) => r.failed)), total: median(done.map((r) => r.ok + r.failed)) };
+}
+
 /** Medians of every figure of one contender across its rounds. */
 export function summarize(contender, samples) {
   const ok = samples.filter((s) => !s.error);
@@ -24,6 +33,7 @@ export function summarize(contender, samples) {
     timeToServe: median(ok.map((s) => s.timeToServe)),
     rss: median(ok.map((s) => s.rss)),
     restart: contender.restart ? median(ok.flatMap((s) => s.restart ?? [])) : null,
+    reloadLoss: reloadLossOf(contender, ok),
     reload: !contender.reload ? null : timed.length ? { ms: median(timed.map((r) => r.ms)), failed: median(timed.map((r) => r.failed)) } : { na: reloads[0]?.na ?? "not measured" },
   };
 }
@@ -66,6 +76,12 @@ const k = (n) => (n == null ? "–" : n >= 1000 ? `${(n / 1000).toFixed(1)}k` : 
 const ms = (n) => (n == null ? "–" : n < 10 ? `${n.toFixed(2)} ms` : `${n.toFixed(0)} ms`);
 const mb = (n) => (n == null ? "–" : `${(n / 2 ** 20).toFixed(1)} MB`);
 
+function reloadLossCell(x) {
+  if (x.reloadLoss == null) return "–";
+  if (x.reloadLoss.na) return `n/a (${x.reloadLoss.na.split("\n")[0]})`;
+  return `${k(x.reloadLoss.failed)} of ${k(x.reloadLoss.total)}`;
+}
+
 function reloadCell(x) {
   if (x.reload == null) return "–";
   if (x.reload.na) return x.reload.na.startsWith("the launcher exited") ? "n/a (not implemented yet)" : `n/a (${x.reload.na})`;
@@ -76,14 +92,14 @@ function reloadCell(x) {
 export function markdown(result) {
   const { rows, baseline, machine, config } = result;
   const lines = [
-    `| ${config.runtimeLabel}, ${config.workers} workers | keep-alive req/s | p99 | new conn/request req/s | p99 | time to serve | primary idle RSS | restart | rolling reload |`,
-    "|---|--:|--:|--:|--:|--:|--:|--:|--:|",
+    `| ${config.runtimeLabel}, ${config.workers} workers | keep-alive req/s | p99 | new conn/request req/s | p99 | time to serve | primary idle RSS | restart | rolling reload | failed requests over ${config.reloads ?? 0} reloads under load |`,
+    "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
   ];
   for (const x of rows) {
     const tts = x.timeToServe == null ? "–" : ms(x.timeToServe);
-    lines.push(`| ${x.label} | ${k(x.keepalive.rps)} | ${ms(x.keepalive.p99)} | ${k(x.close.rps)} | ${ms(x.close.p99)} | ${tts} | ${mb(x.rss)} | ${x.restart == null ? "–" : ms(x.restart)} | ${reloadCell(x)} |`);
+    lines.push(`| ${x.label} | ${k(x.keepalive.rps)} | ${ms(x.keepalive.p99)} | ${k(x.close.rps)} | ${ms(x.close.p99)} | ${tts} | ${mb(x.rss)} | ${x.restart == null ? "–" : ms(x.restart)} | ${reloadCell(x)} | ${reloadLossCell(x)} |`);
   }
-  lines.push(`| bare ${config.runtimeLabel} process (idle) | | | | | | ${mb(baseline.bareRss)} | | |`);
+  lines.push(`| bare ${config.runtimeLabel} process (idle) | | | | | | ${mb(baseline.bareRss)} | | | |`);
   const t = result.targets;
   if (t.length) {
     lines.push("", "| target | ratio of medians | per round | goal | |", "|---|--:|--:|--:|---|");
