@@ -14,7 +14,10 @@ if (!script) {
   process.exit(2);
 }
 const file = path.resolve(script);
-process.argv.splice(1, process.argv.length - 1, file, ...args);
+// A new array, not splice(): Deno 2.2 and 2.3 give process.argv getter-only elements, so
+// splice() throws "Cannot set property 1 of [object Array] which has only a getter"
+// (issue 10; test/e2e deno2.2). Assigning the property works on every runtime of the matrix.
+process.argv = [process.argv[0]!, file, ...args];
 installWorker();
 
 try {
