@@ -104,10 +104,12 @@ export const CAPABILITY_TABLE: readonly Row[] = [
   {
     runtime: "bun",
     feature: "clusterReload",
-    ranges: [{ since: "1.2.0" }],
+    // Bun 1.2.23 resets a few new connections at each cluster reload even with tcp_migrate_req=1
+    // (6 in ~2k); 1.3.14 and 1.4.5 lose none.
+    ranges: [{ since: "1.3.0" }],
     platforms: ["linux"],
     source: "https://bun.com/docs/api/cluster",
-    evidence: "SO_REUSEPORT listeners per worker: lossless reloads with tcp_migrate_req=1 (Bun 1.4.5)",
+    evidence: "SO_REUSEPORT listeners per worker: lossless reloads with tcp_migrate_req=1 on 1.3.14, 1.4.5; not on 1.2.23",
   },
   {
     runtime: "bun",

@@ -51,9 +51,10 @@ describe("capabilitiesOf: a probe overrules the table", () => {
 });
 
 describe("selectStrategy with probed capabilities", () => {
-  it("auto on Deno 2.9 still takes reuseport when node:http's reusePort fails the probe (Deno.serve can)", () => {
+  it("auto on Deno takes reuseport, but node:cluster when node:http's reusePort fails the probe", () => {
     const r = rt("deno", "2.9.6");
-    expect(selectStrategy("auto", r, capabilitiesOf(r, { reusePortNet: false })).strategy).toBe("reuseport");
+    expect(selectStrategy("auto", r, capabilitiesOf(r, { reusePortNet: true })).strategy).toBe("reuseport");
+    expect(selectStrategy("auto", r, capabilitiesOf(r, { reusePortNet: false })).strategy).toBe("cluster");
   });
 
   it("--strategy reuseport on Node 24 is refused when the probe says no, and says so", () => {
