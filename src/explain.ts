@@ -71,6 +71,9 @@ export function explain(requested: "auto" | StrategyName = "auto", rt: RuntimeIn
   try {
     const choice = selectStrategy(requested, rt, caps);
     lines.push(`strategy: ${requested} -> ${choice.strategy} because ${choice.why}`);
+    if (choice.strategy === "reuseport" && !caps.reusePortNet.supported) {
+      lines.push(`note: only ${rt.name === "node" ? "native" : rt.name === "bun" ? "Bun.serve()" : "Deno.serve()"} servers can share a port here; a node:http app is refused at its listen()`);
+    }
   } catch (err) {
     if (!isUniclusterError(err)) throw err;
     lines.push(`strategy: ${requested} -> none: ${err.message}${err.hint ? `; ${err.hint}` : ""}`);

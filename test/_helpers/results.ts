@@ -24,15 +24,21 @@ export interface CellResult {
   ranAt: string;
 }
 
+/** Cells this test file has written already: the first write of a run starts the file afresh. */
+const started = new Set<string>();
+
 function update(cell: Cell, fn: (r: CellResult) => void): void {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const file = path.join(RESULTS_DIR, `${cell.id}.json`);
-  let r: CellResult;
-  try {
-    r = JSON.parse(readFileSync(file, "utf8")) as CellResult;
-  } catch {
-    r = { id: cell.id, runtime: cell.runtime, version: cell.version, tests: {}, ranAt: "" };
+  let r: CellResult = { id: cell.id, runtime: cell.runtime, version: cell.version, tests: {}, ranAt: "" };
+  if (started.has(cell.id)) {
+    try {
+      r = JSON.parse(readFileSync(file, "utf8")) as CellResult;
+    } catch {
+      // Unreadable: start again.
+    }
   }
+  started.add(cell.id);
   r.version = cell.version;
   r.ranAt = new Date().toISOString();
   fn(r);

@@ -165,6 +165,7 @@ export function runtimeSuite(cell: Cell): void {
   });
 
   describe(`${cell.id}: library`, () => {
+    recordResults(cell);
     const nativeOnly = !cell.apps[cell.auto]!.includes("http-cjs.cjs");
     it("same-file mode through the ESM build: primary once, worker in each", async () => {
       const port = await freePort();
