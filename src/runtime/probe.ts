@@ -1,7 +1,7 @@
 /**
- * Probes: try a capability on this process instead of trusting a version range. Each is cheap
- * (about a millisecond: two binds of a loopback port, closed at once) and runs only where the
- * chosen path needs it (`launch()`), or for `--explain`. A probe that cannot give a verdict (no
+ * Probes: try a capability on this process instead of trusting a version range: two binds of
+ * a loopback port, closed at once. `launch()` runs only what the chosen path needs, and only on
+ * versions the matrix does not test (runtime/tested.ts); `--explain` runs them all. A probe that cannot give a verdict (no
  * loopback, no permission) returns undefined and the table decides.
  *
  * reusePort: bind 127.0.0.1:0 with it, then bind the same port again with it: both succeed only
@@ -11,6 +11,7 @@
 import type { Capabilities, Feature } from "./capabilities.js";
 import type { RuntimeInfo } from "./detect.js";
 import type { Probed } from "./probed.js";
+import { isTestedVersion } from "./tested.js";
 
 /** Longest a probe may take before it counts as "no verdict", ms. */
 const PROBE_DEADLINE_MS = 1000;
@@ -44,8 +45,9 @@ function netAllowed(): boolean {
 
 /**
  * `listen({ reusePort: true })` twice on one loopback port, with node:net (what `launch()` uses:
- * Node's and Deno's node:http servers are node:net servers, and the primary has node:net loaded
- * already on Node, so it costs ~1 ms; Deno loads it in ~100 ms) or node:http (`--explain`, and
+ * Node's and Deno's node:http servers are node:net servers; measured on a busy 2-core machine,
+ * 15-50 ms on Node 20/24, all in the first listen, and ~120 ms on Deno, which loads its node:net)
+ * or node:http (`--explain`, and
  * the only honest one on Bun, whose node:http ignores reusePort where its node:net honours it,
  * 1.1.45 to 1.4.5).
  */
@@ -165,13 +167,14 @@ export async function probeClusterFlags(exec: string, execArgv: readonly string[
 }
 
 /**
- * Runs the probes the chosen path needs and returns their verdicts. `reuseport`: node:http's
- * reusePort, and the native server's where node:http cannot share (the only way left).
+ * Runs the probes the chosen path needs and returns their verdicts. `reuseport`: node:net's
+ * reusePort, and the native server's where node:net cannot share (the only way left). Nothing
+ * on a version the matrix tests (runtime/tested.ts), where a cell has proven the table.
  */
-export async function probeForStrategy(strategy: "cluster" | "reuseport", caps: Capabilities, rt: Pick<RuntimeInfo, "platform">): Promise<Probed> {
+export async function probeForStrategy(strategy: "cluster" | "reuseport", caps: Capabilities, rt: Pick<RuntimeInfo, "name" | "version" | "platform">): Promise<Probed> {
   const probed: Probed = {};
   // A row that holds for no version (Bun) is decided: node:net would answer for the wrong API.
-  if (strategy !== "reuseport" || rt.platform === "win32" || caps.reusePortNet.never) return probed;
+  if (strategy !== "reuseport" || rt.platform === "win32" || caps.reusePortNet.never || isTestedVersion(rt)) return probed;
   const net = await probeReusePortNet("net");
   if (net !== undefined) probed.reusePortNet = net;
   if (net === false && caps.reusePortNative.listed) {
