@@ -15,15 +15,45 @@ import path from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 
-/** The matrix (issue 3). `pkg: null` = the Node running this script (the machine's own). */
+/**
+ * The matrix (issues 3 and 10). `pkg: null` = the Node running this script (the machine's own).
+ * `long`: the cell runs the whole e2e suite (test/e2e/_suite.ts); the others run the short one
+ * (test/e2e/_short.ts). `quick`: the cell is also in `UNICLUSTER_MATRIX=quick` (the default is
+ * `full`, which CI runs). One cell per Node major, Bun minor and Deno minor from the minimums
+ * (src/runtime/minimums.ts) at the latest patch on npm, plus the versions where a capability flips
+ * (Bun 1.1.25: node:cluster; Node 22.12: node:net reusePort; Deno 2.8.0: node:cluster) and the
+ * versions issue 10 found broken (Bun 1.1.30, Bun 1.2.23, Deno 2.2.15, Deno 2.5.7).
+ */
 export const MATRIX = [
-  { id: "node20", runtime: "node", pkg: null, version: null },
-  { id: "node24", runtime: "node", pkg: "node", version: "24.21.0" },
-  { id: "bun", runtime: "bun", pkg: "bun", version: "1.4.5" },
-  { id: "bun1.1", runtime: "bun", pkg: "bun", version: "1.1.20" },
-  { id: "deno", runtime: "deno", pkg: "deno", version: "2.9.6" },
-  { id: "deno2.7", runtime: "deno", pkg: "deno", version: "2.7.14" },
+  { id: "node20", runtime: "node", pkg: null, version: null, long: true, quick: true },
+  { id: "node22.12", runtime: "node", pkg: "node", version: "22.12.0" },
+  { id: "node22", runtime: "node", pkg: "node", version: "22.23.3" },
+  { id: "node24", runtime: "node", pkg: "node", version: "24.21.0", long: true, quick: true },
+  { id: "node26", runtime: "node", pkg: "node", version: "26.10.0" },
+  { id: "bun1.1", runtime: "bun", pkg: "bun", version: "1.1.20", long: true, quick: true },
+  { id: "bun1.1.25", runtime: "bun", pkg: "bun", version: "1.1.25" },
+  { id: "bun1.1.30", runtime: "bun", pkg: "bun", version: "1.1.30" },
+  { id: "bun1.1.45", runtime: "bun", pkg: "bun", version: "1.1.45" },
+  { id: "bun1.2", runtime: "bun", pkg: "bun", version: "1.2.23" },
+  { id: "bun1.3", runtime: "bun", pkg: "bun", version: "1.3.14" },
+  { id: "bun", runtime: "bun", pkg: "bun", version: "1.4.5", long: true, quick: true },
+  // Below the minimum: the test checks it is refused (exit 2) before anything starts.
+  { id: "deno2.1", runtime: "deno", pkg: "deno", version: "2.1.14", refused: true },
+  { id: "deno2.2", runtime: "deno", pkg: "deno", version: "2.2.15" },
+  { id: "deno2.3", runtime: "deno", pkg: "deno", version: "2.3.7" },
+  { id: "deno2.4", runtime: "deno", pkg: "deno", version: "2.4.4" },
+  { id: "deno2.5", runtime: "deno", pkg: "deno", version: "2.5.7" },
+  { id: "deno2.6", runtime: "deno", pkg: "deno", version: "2.6.8" },
+  { id: "deno2.7", runtime: "deno", pkg: "deno", version: "2.7.14", long: true, quick: true },
+  { id: "deno2.8.0", runtime: "deno", pkg: "deno", version: "2.8.0" },
+  { id: "deno2.8", runtime: "deno", pkg: "deno", version: "2.8.3" },
+  { id: "deno", runtime: "deno", pkg: "deno", version: "2.9.6", long: true, quick: true },
 ];
+
+/** The entries this run needs: all (`UNICLUSTER_MATRIX=full`, the default) or the long-suite cells (`quick`). */
+export function selected() {
+  return process.env.UNICLUSTER_MATRIX === "quick" ? MATRIX.filter((e) => e.quick) : MATRIX;
+}
 
 /** Where the runtimes live: $UNICLUSTER_RUNTIMES_DIR, else the user cache directory. */
 export function cacheDir() {
@@ -83,11 +113,12 @@ async function install(entry) {
 async function main(command) {
   if (command === "install") {
     const started = Date.now();
-    const results = await Promise.allSettled(MATRIX.map(install));
-    const failed = results.map((r, i) => [r, MATRIX[i]]).filter(([r]) => r.status === "rejected");
+    const entries = selected();
+    const results = await Promise.allSettled(entries.map(install));
+    const failed = results.map((r, i) => [r, entries[i]]).filter(([r]) => r.status === "rejected");
     for (const [r, e] of failed) console.error(`runtimes: ${e.id}: ${r.reason.message}`);
     if (failed.length) process.exit(1);
-    console.error(`runtimes: ${MATRIX.length} ready in ${cacheDir()} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    console.error(`runtimes: ${entries.length} ready in ${cacheDir()} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     return;
   }
   if (command === "list") {

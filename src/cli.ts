@@ -6,7 +6,7 @@
 import process from "node:process";
 import { parseCli } from "./cli-args.js";
 import { isUniclusterError } from "./errors.js";
-import { explain } from "./explain.js";
+import { explainProbed } from "./explain.js";
 import { resolveOptions } from "./options.js";
 import { availableCores } from "./primary/plan.js";
 import { launch } from "./primary/launch.js";
@@ -59,7 +59,7 @@ async function main(argv: readonly string[]): Promise<void> {
   if (command === "version") return void process.stdout.write(`${__VERSION__}\n`);
   if (command === "explain") {
     const resolved = resolveOptions({ ...options, script: undefined }, availableCores());
-    process.stdout.write(`unicluster ${__VERSION__}\n${explain(resolved.strategy)}\nworkers: ${resolved.workers}\n`);
+    process.stdout.write(`unicluster ${__VERSION__}\n${await explainProbed(resolved.strategy)}\nworkers: ${resolved.workers}\n`);
     return;
   }
   const cluster = launch(options);

@@ -4,10 +4,14 @@
  */
 import { EventEmitter } from "node:events";
 import process from "node:process";
-import { UniclusterError, usageError } from "../errors.js";
+import { isUniclusterError, UniclusterError, usageError } from "../errors.js";
 import type { LaunchOptions, StrategyName } from "../options.js";
 import { adapterFor } from "../runtime/adapter.js";
+import { capabilitiesOf } from "../runtime/capabilities.js";
 import { detectRuntime, type RuntimeInfo } from "../runtime/detect.js";
+import { probeForStrategy } from "../runtime/probe.js";
+import { encodeProbed, PROBED_ENV } from "../runtime/probed.js";
+import { type StrategyChoice, selectStrategy } from "../strategy/select.js";
 import { createClusterStrategy } from "../strategy/cluster.js";
 import { createReusePortStrategy } from "../strategy/reuseport.js";
 import type { Strategy } from "../strategy/types.js";
@@ -60,11 +64,17 @@ function quiet<T>(p: Promise<T>): Promise<T> {
   return p;
 }
 
-async function createStrategy(plan: LaunchPlan): Promise<Strategy> {
+/**
+ * Probes what the chosen strategy needs (runtime/probe.ts) and, where a probe overrules the
+ * table, chooses again with what was found. Resolves with the strategy and the worker
+ * environment, which carries the verdicts so workers refuse a listen for the same reason.
+ */
+async function createStrategy(plan: LaunchPlan): Promise<{ strategy: Strategy; choice: StrategyChoice; env: Record<string, string> }> {
   const adapter = adapterFor(plan.runtime);
-  return plan.choice.strategy === "cluster"
-    ? createClusterStrategy(plan.config, adapter)
-    : createReusePortStrategy(plan.config, adapter, plan.runtime);
+  const probed = await probeForStrategy(plan.choice.strategy, plan.capabilities, plan.runtime);
+  const choice = Object.keys(probed).length ? selectStrategy(plan.options.strategy, plan.runtime, capabilitiesOf(plan.runtime, probed)) : plan.choice;
+  const strategy = choice.strategy === "cluster" ? await createClusterStrategy(plan.config, adapter) : createReusePortStrategy(plan.config, adapter, plan.runtime);
+  return { strategy, choice, env: { ...plan.env, [PROBED_ENV]: encodeProbed(probed) } };
 }
 
 class PrimaryCluster extends EventEmitter<ClusterEvents> implements Cluster {
@@ -74,9 +84,12 @@ class PrimaryCluster extends EventEmitter<ClusterEvents> implements Cluster {
   private supervisor?: Supervisor;
   private reloader?: Reloader;
   private stopRequested?: boolean;
+  /** The table's choice until the start-up probes confirm or overrule it. */
+  private choice: StrategyChoice;
 
   constructor(private readonly plan: LaunchPlan, log: (line: string) => void, signals: boolean) {
     super();
+    this.choice = plan.choice;
     let settle!: (r: CloseResult) => void;
     this.closed = new Promise((resolve) => (settle = resolve));
     this.ready = quiet(
@@ -108,8 +121,10 @@ class PrimaryCluster extends EventEmitter<ClusterEvents> implements Cluster {
       if (warning) log(`warning: ${warning}`);
     }
     createStrategy(plan).then(
-      (strategy) => {
-        const sup = new Supervisor({ events: this, strategy, options: plan.options, env: plan.env, log });
+      ({ strategy, choice, env }) => {
+        if (choice.strategy !== plan.choice.strategy) log(`a probe overruled the capability table: using ${choice.strategy} (${choice.why})`);
+        this.choice = choice;
+        const sup = new Supervisor({ events: this, strategy, options: plan.options, env, log });
         this.supervisor = sup;
         this.reloader = new Reloader(sup, plan.options.reloadBatch, log);
         const stopMemory = plan.options.maxMemory ? watchMemory(sup, this.reloader, plan.options.maxMemory, plan.options.memoryInterval, log) : () => {};
@@ -125,14 +140,15 @@ class PrimaryCluster extends EventEmitter<ClusterEvents> implements Cluster {
       },
       (err: unknown) => {
         removeSignals();
-        const error = new UniclusterError("E_SPAWN", `could not set up the ${plan.choice.strategy} strategy: ${(err as Error).message}`, { cause: err });
+        // A probe that leaves no strategy is the same usage error selectStrategy() gives (exit 2).
+        const error = isUniclusterError(err) ? err : new UniclusterError("E_SPAWN", `could not set up the ${plan.choice.strategy} strategy: ${(err as Error).message}`, { cause: err });
         settle({ code: error.exitCode, error });
       },
     );
   }
 
   get strategy(): StrategyName {
-    return this.plan.choice.strategy;
+    return this.choice.strategy;
   }
   get runtime(): RuntimeInfo {
     return this.plan.runtime;

@@ -10,6 +10,7 @@ import { usageError } from "../errors.js";
 import { type LaunchOptions, type ResolvedOptions, resolveOptions } from "../options.js";
 import { type Capabilities, capabilitiesOf } from "../runtime/capabilities.js";
 import { detectRuntime, type RuntimeInfo } from "../runtime/detect.js";
+import { assertMinimumVersion } from "../runtime/minimums.js";
 import { type StrategyChoice, selectStrategy } from "../strategy/select.js";
 import type { StrategyConfig } from "../strategy/types.js";
 import { resolveScript } from "./script.js";
@@ -35,6 +36,7 @@ export function distFile(name: "worker.js" | "preload.js"): string {
 
 export function planLaunch(input: LaunchOptions): LaunchPlan {
   const runtime = detectRuntime();
+  assertMinimumVersion(runtime);
   const capabilities = capabilitiesOf(runtime);
   const options = resolveOptions(input, availableCores());
   const choice = selectStrategy(options.strategy, runtime, capabilities);

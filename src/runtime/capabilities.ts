@@ -1,8 +1,11 @@
 /**
- * What each runtime can do, as data. Every row names the versions it holds for and its evidence:
- * a link or measurement and the test in this repo that shows it. `capabilitiesOf()` is the one
- * place that consults the table; nothing else branches on runtime versions.
+ * What each runtime can do, as data: the documented prior. Every row names the versions it holds
+ * for, a public source (`source`, shown by `--explain`) and, in `evidence`, what this project's
+ * test matrix measured. Where a feature is cheap to try (reusePort; node:cluster passing the
+ * worker's runtime flags) a probe at start-up overrules the row (`runtime/probe.ts`), and the
+ * verdict says so. `capabilitiesOf()` is the one place that consults the table.
  */
+import type { Probed } from "./probed.js";
 import { type RuntimeInfo, type RuntimeName, versionInRange } from "./detect.js";
 
 /** Capabilities the launcher cares about. */
@@ -30,7 +33,9 @@ interface Row {
   ranges: Array<{ since?: string; until?: string }>;
   /** Platforms where it works; absent = all. */
   platforms?: NodeJS.Platform[];
-  /** Why we believe it: a source and the test that shows it on this project's matrix. */
+  /** A public page that documents it (release notes, docs, an issue); shown by `--explain`. */
+  source?: string;
+  /** What the test matrix measured (versions seen working or not). */
   evidence: string;
 }
 
@@ -46,65 +51,99 @@ export const CAPABILITY_TABLE: readonly Row[] = [
     runtime: "node",
     feature: "cluster",
     ranges: [{}],
-    evidence: "node:cluster is stable in every supported Node; test/e2e (Node 20.20, 24.21)",
+    source: "https://nodejs.org/api/cluster.html",
+    evidence: "every Node cell (20, 22.12, 22, 24, 26)",
   },
   {
     runtime: "node",
     feature: "reusePortNet",
-    // Added in v23.1.0 and back-ported to v22.12.0 (nodejs/node#55403, docs: net.md "reusePort").
-    // Node 20.20: second bind fails EADDRINUSE; test/e2e usage-error case on Node 20.
+    // Added in v23.1.0 and back-ported to v22.12.0. Probed at start-up.
     ranges: [{ since: "22.12.0", until: "23.0.0" }, { since: "23.1.0" }],
     platforms: REUSEPORT_PLATFORMS,
-    evidence: "nodejs/node#55403 (22.12 / 23.1); test/e2e reuseport cells on Node 24.21",
+    source: "https://github.com/nodejs/node/pull/55403",
+    evidence: "probe: no on 20.20.2, yes on 22.12.0, 22.23.3, 24.21.0, 26.10.0",
   },
   {
     runtime: "node",
     feature: "typescript",
-    // Type stripping is on by default from 23.6.0 and 22.18.0 (nodejs/node#56350, #57298).
+    // Type stripping is on by default from 23.6.0 and 22.18.0.
     ranges: [{ since: "22.18.0", until: "23.0.0" }, { since: "23.6.0" }],
-    evidence: "Node release notes 22.18.0 / 23.6.0; test/e2e TypeScript entry on Node 24",
+    source: "https://nodejs.org/en/blog/release/v22.18.0",
+    evidence: "TypeScript entry on Node 24.21.0",
   },
   {
     runtime: "bun",
     feature: "cluster",
-    // Bun 1.1.20: `cluster.fork()` throws ERR_NOT_IMPLEMENTED. Implemented in 1.1.25 (Bun blog
-    // "Bun v1.1.25": node:cluster); port sharing uses SO_REUSEPORT, so Linux only.
-    ranges: [{ since: "1.1.25" }],
+    // node:cluster exists from 1.1.25 (1.1.20: fork() throws ERR_NOT_IMPLEMENTED), but until 1.2
+    // its workers do not get setupPrimary's execArgv, so they run without unicluster's --preload
+    // (issue 10: "not ready within 30000 ms" while serving). Linux only (SO_REUSEPORT). The
+    // threshold is the prior; the cluster-flags probe decides at start-up (runtime/probe.ts).
+    ranges: [{ since: "1.2.0" }],
     platforms: ["linux"],
-    evidence: "Bun v1.1.25 release notes; test/e2e Bun 1.4.5 (works), Bun 1.1.20 (auto -> reuseport)",
+    source: "https://bun.com/blog/bun-v1.1.25",
+    evidence: "flags dropped on 1.1.25, 1.1.30, 1.1.45; kept on 1.2.23, 1.3.14, 1.4.5",
   },
   {
     runtime: "bun",
     feature: "reusePortNet",
-    // Bun ignores reusePort for node:net/http outside a cluster worker (oven-sh/bun#43690).
+    // node:net honours reusePort from 1.1.45 on, node:http (what apps use, and what the probe
+    // binds) does not: the second bind fails EADDRINUSE outside a cluster worker.
     ranges: [],
-    evidence: "oven-sh/bun#43690; test/e2e Bun node:http + reuseport gives E_LISTEN_UNSUPPORTED",
+    source: "https://github.com/oven-sh/bun/issues/43690",
+    evidence: "probe (node:http): no on every Bun cell, 1.1.20 to 1.4.5",
   },
   {
     runtime: "bun",
     feature: "reusePortNative",
     ranges: [{}],
     platforms: REUSEPORT_PLATFORMS,
-    evidence: "bun.sh/docs/api/http (reusePort); test/e2e Bun.serve app on Bun 1.1.20 and 1.4.5",
+    source: "https://bun.com/docs/api/http",
+    evidence: "probe: yes on every Bun cell; Bun.serve app in each",
   },
-  { runtime: "bun", feature: "typescript", ranges: [{}], evidence: "Bun runs .ts natively" },
-  { runtime: "bun", feature: "clusterReload", ranges: [{ since: "1.1.25" }], platforms: ["linux"], evidence: "SO_REUSEPORT listeners per worker: lossless with tcp_migrate_req=1; test/e2e Bun 1.4.5 reload cells" },
-  { runtime: "bun", feature: "clusterReusePort", ranges: [{ since: "1.1.25" }], platforms: ["linux"], evidence: "bun.com/docs/api/cluster (SO_REUSEPORT); shared/RUNTIMES.md" },
-  { runtime: "node", feature: "clusterReload", ranges: [{}], evidence: "the round-robin primary re-queues a connection a closing worker refuses; test/e2e Node reload cells" },
+  { runtime: "bun", feature: "typescript", ranges: [{}], source: "https://bun.com/docs/runtime/typescript", evidence: "every Bun cell" },
+  {
+    runtime: "bun",
+    feature: "clusterReload",
+    // Bun 1.2.23 resets a few new connections at each cluster reload even with tcp_migrate_req=1
+    // (6 in ~2k); 1.3.14 and 1.4.5 lose none.
+    ranges: [{ since: "1.3.0" }],
+    platforms: ["linux"],
+    source: "https://bun.com/docs/api/cluster",
+    evidence: "SO_REUSEPORT listeners per worker: lossless reloads with tcp_migrate_req=1 on 1.3.14, 1.4.5; not on 1.2.23",
+  },
+  {
+    runtime: "bun",
+    feature: "clusterReusePort",
+    ranges: [{ since: "1.1.25" }],
+    platforms: ["linux"],
+    source: "https://bun.com/docs/api/cluster",
+    evidence: "Bun.serve in cluster workers needs reusePort (1.2.23 to 1.4.5)",
+  },
+  {
+    runtime: "node",
+    feature: "clusterReload",
+    ranges: [{}],
+    source: "https://nodejs.org/api/cluster.html#how-it-works",
+    evidence: "the round-robin primary re-queues a connection a closing worker refuses; 0 lost over 3 reloads",
+  },
   {
     runtime: "deno",
     feature: "cluster",
     // Deno 2.7.14: cluster.fork() starts a child that is not a cluster worker; its listen() fails
-    // EADDRINUSE. Port sharing through node:cluster landed in the 2.8 line (shared/RUNTIMES.md).
+    // EADDRINUSE. 2.8.0 (the first 2.8 on npm) shares the port.
     ranges: [{ since: "2.8.0" }],
-    evidence: "shared/RUNTIMES.md probes; test/e2e Deno 2.9.6 (cluster) and 2.7.14 (auto -> reuseport)",
+    source: "https://docs.deno.com/api/node/cluster/",
+    evidence: "not a worker on 2.7.14; shares the port on 2.8.0, 2.8.3, 2.9.6",
   },
   {
     runtime: "deno",
     feature: "reusePortNet",
-    ranges: [{}],
+    // Deno 2.2.15 to 2.6.8 accept listen({ reusePort: true }) but do not set SO_REUSEPORT: the
+    // second process fails EADDRINUSE (issue 10). Probed at start-up.
+    ranges: [{ since: "2.7.0" }],
     platforms: REUSEPORT_PLATFORMS,
-    evidence: "shared/RUNTIMES.md (2.7.14, 2.9.6); test/e2e node:http reuseport on Deno",
+    source: "https://nodejs.org/api/net.html#serverlistenoptions-callback",
+    evidence: "probe: no on 2.2.15, 2.3.7, 2.4.4, 2.5.7, 2.6.8; yes on 2.7.14, 2.8.0, 2.8.3, 2.9.6",
   },
   {
     runtime: "deno",
@@ -112,63 +151,83 @@ export const CAPABILITY_TABLE: readonly Row[] = [
     // Deno.serve refuses reusePort without --unstable-net; the Deno adapter passes that flag.
     ranges: [{}],
     platforms: REUSEPORT_PLATFORMS,
-    evidence: "docs.deno.com Deno.serve reusePort (unstable); test/e2e Deno.serve app",
+    source: "https://docs.deno.com/api/deno/~/Deno.ServeTcpOptions",
+    evidence: "Deno.serve app in every Deno cell, 2.2.15 to 2.9.6",
   },
-  { runtime: "deno", feature: "typescript", ranges: [{}], evidence: "Deno runs .ts natively" },
+  { runtime: "deno", feature: "typescript", ranges: [{}], source: "https://docs.deno.com/runtime/fundamentals/typescript/", evidence: "every Deno cell" },
   {
     runtime: "deno",
     feature: "clusterReload",
     // Deno 2.9.6: replacing a worker under load leaves requests hanging (ETIMEOUT) and the old
     // worker never finishes draining; its round-robin primary keeps handing it connections.
     // Under load one of two workers sometimes gets no connection at all. So `auto` prefers
-    // reuseport on Deno, where the same reloads lose nothing (test/e2e deno cells).
+    // reuseport on Deno, where the same reloads lose nothing.
     ranges: [],
-    evidence: "test/e2e deno: cluster reload under load hangs requests on 2.9.6; reuseport loses none",
+    evidence: "cluster reloads under load hang requests on 2.9.6; reuseport loses none",
   },
 ];
 
 /** One capability's verdict, with the reason shown by `--explain`. */
 export interface Capability {
   readonly supported: boolean;
+  /** A few words: why (the needed version, the platform, what a probe found). */
   readonly reason: string;
   /** The table has a row for this runtime (false: the runtime has no such thing at all). */
   readonly listed: boolean;
+  /** What the table alone says. */
+  readonly table: boolean;
+  /** The table says no version has it (no probe is asked). */
+  readonly never: boolean;
+  /** What a probe found on this process, when one ran. */
+  readonly probe?: boolean;
+  /** A public page about it, where there is one. */
+  readonly source?: string;
 }
 
 export type Capabilities = Record<Feature, Capability>;
 
-const FEATURES: Feature[] = ["cluster", "reusePortNet", "reusePortNative", "typescript", "clusterReload", "clusterReusePort"];
+export const FEATURES: readonly Feature[] = ["cluster", "reusePortNet", "reusePortNative", "typescript", "clusterReload", "clusterReusePort"];
 
-function rangeText(ranges: Row["ranges"]): string {
-  if (ranges.length === 0) return "no version";
-  return ranges
-    .map((r) => (r.since && r.until ? `${r.since} to <${r.until}` : r.since ? `>= ${r.since}` : r.until ? `< ${r.until}` : "all versions"))
-    .join(" or ");
+function rangeText(ranges: Row["ranges"], name: string): string {
+  if (ranges.length === 0) return `no ${name} version`;
+  return `${name} ${ranges
+    .map((r) => (r.since && r.until ? `${r.since} to <${r.until}` : r.since ? `>= ${r.since}` : r.until ? `< ${r.until}` : "every version"))
+    .join(" or ")}`;
 }
 
-/** Looks the runtime up in the table. Pure: same input, same answer. */
-export function capabilitiesOf(rt: Pick<RuntimeInfo, "name" | "version" | "platform">): Capabilities {
+/**
+ * Looks the runtime up in the table, then applies what probes found (`probed`): a probe decides
+ * wherever one ran, except on a platform the row excludes (macOS accepts SO_REUSEPORT but does
+ * not balance, so a successful bind proves nothing there). Pure: same input, same answer.
+ */
+export function capabilitiesOf(rt: Pick<RuntimeInfo, "name" | "version" | "platform">, probed: Probed = {}): Capabilities {
   const out = {} as Record<Feature, Capability>;
   for (const feature of FEATURES) {
     const row = CAPABILITY_TABLE.find((r) => r.runtime === rt.name && r.feature === feature);
     if (!row) {
-      out[feature] = { supported: false, reason: `not available on ${rt.name}`, listed: false };
+      out[feature] = { supported: false, table: false, never: true, reason: `not available on ${rt.name}`, listed: false };
       continue;
     }
     const versionOk = row.ranges.some((r) => versionInRange(rt.version, r.since, r.until));
     const platformOk = !row.platforms || row.platforms.includes(rt.platform);
-    const where = `${rt.name} ${rangeText(row.ranges)}${row.platforms ? ` on ${row.platforms.join("/")}` : ""}`;
-    out[feature] = {
-      listed: true,
-      supported: versionOk && platformOk,
-      reason: row.ranges.length === 0
-        ? `not supported by ${rt.name} (${row.evidence})`
+    const where = `${rangeText(row.ranges, rt.name)}${row.platforms ? ` on ${row.platforms.join("/")}` : ""}`;
+    const table = versionOk && platformOk;
+    const probe = platformOk ? probed[feature] : undefined;
+    const tableReason =
+      row.ranges.length === 0
+        ? `not supported by ${rt.name}`
         : !versionOk
-        ? `needs ${where}; this is ${rt.version} (${row.evidence})`
-        : !platformOk
-          ? `needs ${where}; this is ${rt.platform} (${row.evidence})`
-          : `${where} (${row.evidence})`,
-    };
+          ? `needs ${where}; this is ${rt.version}`
+          : !platformOk
+            ? `needs ${where}; this is ${rt.platform}`
+            : where;
+    const reason =
+      probe === undefined
+        ? tableReason
+        : probe === table
+          ? `probe: ${probe ? "yes" : "no"}; ${tableReason}`
+          : `table says ${table ? "yes" : "no"}, probe says ${probe ? "yes" : "no"} on ${rt.version}`;
+    out[feature] = { listed: true, supported: probe ?? table, table, never: row.ranges.length === 0, probe, reason, source: row.source };
   }
   return out;
 }

@@ -5,7 +5,9 @@
  * https://nodejs.org/api/cluster.html
  */
 import type { Cluster } from "node:cluster";
+import { UniclusterError } from "../errors.js";
 import type { RuntimeAdapter } from "../runtime/adapter.js";
+import { flagsReachedWorker } from "../runtime/probe.js";
 import type { Strategy, StrategyConfig } from "./types.js";
 import { wrapProcess } from "./worker-process.js";
 
@@ -31,6 +33,15 @@ export async function createClusterStrategy(config: StrategyConfig, adapter: Run
     name: "cluster",
     spawn(spec) {
       const worker = cluster.fork(spec.env);
+      // Where unicluster's hook rides on the runtime flags (Bun's --preload), a worker started
+      // without them would serve unsupervised: never ready, never drained (Bun 1.1.25 to 1.1.45
+      // drop setupPrimary's execArgv; issue 10). One clear error instead of a ready timeout.
+      if (flagsReachedWorker(worker.process?.spawnargs, cmd.execArgv) === false) {
+        worker.process.kill("SIGKILL");
+        throw new UniclusterError("E_STRATEGY_UNSUPPORTED", `node:cluster here starts workers without their runtime flags (${cmd.execArgv.join(" ")}), so unicluster cannot run inside them`, {
+          hint: "use --strategy reuseport (Bun.serve apps), or a runtime version whose node:cluster passes execArgv (Bun >= 1.2)",
+        });
+      }
       return wrapProcess(
         worker,
         () => worker.process?.pid,

@@ -39,6 +39,11 @@ export function selectStrategy(requested: "auto" | StrategyName, rt: RuntimeInfo
     });
   }
   if (canCluster && caps.clusterReload.supported) return { strategy: "cluster", why: "node:cluster shares ports on this runtime" };
+  // A lossy node:cluster still beats a reuseport that only the runtime's own server can use:
+  // node:http apps would not start at all (Bun 1.2: no node:http reusePort, issue 10).
+  if (canCluster && !caps.reusePortNet.supported) {
+    return { strategy: "cluster", why: `node:cluster shares ports; node:http cannot use reusePort here, though cluster reloads can lose connections (${caps.clusterReload.reason})` };
+  }
   if (canReuse) {
     const why = canCluster ? `node:cluster loses connections when workers are replaced here (${caps.clusterReload.reason})` : `node:cluster unavailable (${caps.cluster.reason})`;
     return { strategy: "reuseport", why };

@@ -4,6 +4,8 @@
  * and its output read to the end.
  */
 import type { Readable } from "node:stream";
+// node:timers, not the global: Deno 2.2 and 2.3 have no global setImmediate (test/e2e deno2.2).
+import { setImmediate } from "node:timers";
 import type { ToWorker } from "../protocol.js";
 import type { WorkerProcess } from "./types.js";
 

@@ -5,6 +5,7 @@
  */
 import path from "node:path";
 import process from "node:process";
+import { clusterWorkerError } from "./cluster-check.js";
 import { installWorker, reportFatal } from "./install.js";
 import { loadScript } from "./load.js";
 
@@ -14,15 +15,24 @@ if (!script) {
   process.exit(2);
 }
 const file = path.resolve(script);
-process.argv.splice(1, process.argv.length - 1, file, ...args);
+// A new array, not splice(): Deno 2.2 and 2.3 give process.argv getter-only elements, so
+// splice() throws "Cannot set property 1 of [object Array] which has only a getter"
+// (issue 10; test/e2e deno2.2). Assigning the property works on every runtime of the matrix.
+process.argv = [process.argv[0]!, file, ...args];
 installWorker();
 
-try {
-  await loadScript(file);
-} catch (err) {
-  // Import-time failure (syntax error, throw at top level, failed top-level await): tell the
-  // primary, then fail the way the runtime would, with its own error print-out.
-  reportFatal(err, () => {
-    throw err;
-  });
+// A node:cluster that forks plain processes (Deno 2.7) gets one clear error, not "port in use".
+const notAWorker = await clusterWorkerError();
+if (notAWorker) {
+  reportFatal(notAWorker, () => process.exit(1));
+} else {
+  try {
+    await loadScript(file);
+  } catch (err) {
+    // Import-time failure (syntax error, throw at top level, failed top-level await): tell the
+    // primary, then fail the way the runtime would, with its own error print-out.
+    reportFatal(err, () => {
+      throw err;
+    });
+  }
 }

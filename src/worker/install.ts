@@ -9,6 +9,7 @@ import { clearTimeout, setInterval, setTimeout } from "node:timers";
 import { type ErrorInfo, type FromWorker, parseToWorker, PROTOCOL, readWorkerEnv } from "../protocol.js";
 import { flushStdio, watchStdio } from "../flush-stdio.js";
 import { capabilitiesOf } from "../runtime/capabilities.js";
+import { decodeProbed, PROBED_ENV } from "../runtime/probed.js";
 import { detectRuntime } from "../runtime/detect.js";
 import { workerRuntimeFor } from "./runtimes/index.js";
 import { drainAll, patchNodeListen } from "./servers.js";
@@ -100,7 +101,7 @@ export function installWorker(): WorkerState {
 
   const { id, strategy, readyOn, primaryPid } = readWorkerEnv(process.env) ?? { id: 0, strategy: "cluster", readyOn: "listen", primaryPid: "" };
   const runtime = detectRuntime();
-  const caps = capabilitiesOf(runtime);
+  const caps = capabilitiesOf(runtime, decodeProbed(process.env[PROBED_ENV]));
   const adapter = workerRuntimeFor(runtime);
 
   watchStdio();

@@ -17,6 +17,8 @@ export const fixture = (name: string) => path.join(ROOT, "test", "fixtures", nam
 export interface Cell {
   readonly id: string;
   readonly runtime: "node" | "bun" | "deno";
+  /** The runtime's version (the matrix pins it). */
+  readonly version: string;
   readonly bin: string;
   /** The strategy `auto` must pick here. */
   readonly auto: StrategyName;
@@ -26,6 +28,8 @@ export interface Cell {
   readonly refuses: readonly StrategyName[];
   /** Runs `.ts` entries. */
   readonly typescript: boolean;
+  /** node:http cannot share a port here at all (no node:cluster, reusePort ignored): a node:http app is refused in one line. */
+  readonly netRefused?: boolean;
   /**
    * Where a rolling reload cannot be lossless on this runtime, keyed `strategy:app`: "bounded"
    * (kept-alive connections lose nothing; a few new connections accepted just before the
@@ -41,16 +45,29 @@ export interface Cell {
 interface MatrixEntry {
   id: string;
   runtime: "node" | "bun" | "deno";
+  version: string | null;
+  long?: boolean;
+  quick?: boolean;
 }
 
-function make(id: string, spec: Omit<Cell, "id" | "runtime" | "bin" | "cli" | "run">): Cell {
+/** The cells this run covers: `UNICLUSTER_MATRIX=quick` keeps the long-suite cells only; `full` (default, CI). */
+export const MATRIX_MODE: "full" | "quick" = process.env.UNICLUSTER_MATRIX === "quick" ? "quick" : "full";
+
+/** Whether a matrix entry runs in this mode. */
+export function inMatrix(id: string): boolean {
+  const entry = (MATRIX as MatrixEntry[]).find((e) => e.id === id);
+  return Boolean(entry) && (MATRIX_MODE === "full" || Boolean(entry!.quick));
+}
+
+function make(id: string, spec: Omit<Cell, "id" | "runtime" | "bin" | "cli" | "run" | "version">): Cell {
   const entry = (MATRIX as MatrixEntry[]).find((e) => e.id === id);
   if (!entry) throw new Error(`no runtime ${id} in scripts/runtimes.mjs`);
   const bin = binaryPath(entry) as string;
   const runtime = entry.runtime;
+  // Always an absolute script path: Bun 1.1 runs a relative one that has a node shebang under Node.
   const run = (script: string, args: readonly string[] = [], flags: readonly string[] = []): [string, string[]] =>
     runtime === "deno" ? [bin, ["run", "-A", ...flags, script, ...args]] : runtime === "bun" ? [bin, ["run", ...flags, script, ...args]] : [bin, [...flags, script, ...args]];
-  return { id, runtime, bin, ...spec, run: (s, a) => run(s, a), cli: (args, opts) => run(CLI, args, opts?.runtimeFlags ?? []) };
+  return { id, runtime, bin, version: entry.version ?? process.versions.node, ...spec, run: (s, a) => run(s, a), cli: (args, opts) => run(CLI, args, opts?.runtimeFlags ?? []) };
 }
 
 const NODE_HTTP = ["http-cjs.cjs", "http-esm.mjs"];
@@ -67,7 +84,7 @@ export const CELLS: Record<string, Cell> = {
     typescript: true,
     reloadGaps: { "cluster:bun-serve.ts": "bounded", "reuseport:bun-serve.ts": "bounded" },
   }),
-  "bun1.1": make("bun1.1", { auto: "reuseport", apps: { reuseport: ["bun-serve.ts"] }, refuses: ["cluster"], typescript: true, reloadGaps: { "reuseport:bun-serve.ts": "bounded" } }),
+  "bun1.1": make("bun1.1", { auto: "reuseport", apps: { reuseport: ["bun-serve.ts"] }, refuses: ["cluster"], typescript: true, netRefused: true, reloadGaps: { "reuseport:bun-serve.ts": "bounded" } }),
   // Deno 2.9: node:cluster shares ports, but loses connections when workers are replaced and,
   // under load, sometimes never hands one of two workers a connection; so auto picks reuseport
   // (issue 3 expected cluster; the cells showed why not). Its cluster has its own tests in
@@ -86,4 +103,61 @@ export const CELLS: Record<string, Cell> = {
     typescript: true,
     reloadGaps: { "reuseport:deno-serve.ts": "bounded" },
   }),
+  // Issue 10: one cell per line between the long-suite ones, and where a capability flips. They
+  // run the short suite (test/e2e/_short.ts).
+  "node22.12": make("node22.12", { auto: "cluster", apps: { cluster: NODE_HTTP, reuseport: NODE_HTTP }, refuses: [], typescript: false }),
+  node22: make("node22", { auto: "cluster", apps: { cluster: [...NODE_HTTP, "http-ts.ts"], reuseport: NODE_HTTP }, refuses: [], typescript: true }),
+  node26: make("node26", { auto: "cluster", apps: { cluster: [...NODE_HTTP, "http-ts.ts"], reuseport: NODE_HTTP }, refuses: [], typescript: true }),
+  // Bun 1.1.25 to 1.1.45: node:cluster exists but drops its workers' --preload; Bun.serve only.
+  ...Object.fromEntries(["bun1.1.25", "bun1.1.30", "bun1.1.45"].map((id) => [id, bunServeOnly(id)])),
+  // Bun 1.2.23: a cluster reload resets a few new connections (clusterReload), node:http too.
+  "bun1.2": make("bun1.2", {
+    auto: "cluster",
+    apps: { cluster: [...NODE_HTTP, "bun-serve.ts"], reuseport: ["bun-serve.ts"] },
+    refuses: [],
+    typescript: true,
+    reloadGaps: { "cluster:http-cjs.cjs": "bounded", "cluster:bun-serve.ts": "bounded", "reuseport:bun-serve.ts": "bounded" },
+  }),
+  "bun1.3": make("bun1.3", {
+    auto: "cluster",
+    apps: { cluster: [...NODE_HTTP, "bun-serve.ts"], reuseport: ["bun-serve.ts"] },
+    refuses: [],
+    typescript: true,
+    reloadGaps: { "cluster:bun-serve.ts": "bounded", "reuseport:bun-serve.ts": "bounded" },
+  }),
+  // Deno 2.2 to 2.6: no node:cluster, and node:http ignores reusePort (probe): Deno.serve only.
+  ...Object.fromEntries(["deno2.2", "deno2.3", "deno2.4", "deno2.5", "deno2.6"].map((id) => [id, denoServeOnly(id)])),
+  "deno2.8.0": make("deno2.8.0", {
+    auto: "reuseport",
+    apps: { reuseport: [...NODE_HTTP, "deno-serve.ts"], cluster: NODE_HTTP },
+    refuses: [],
+    typescript: true,
+    reloadGaps: { "reuseport:deno-serve.ts": "bounded" },
+  }),
+  "deno2.8": make("deno2.8", {
+    auto: "reuseport",
+    apps: { reuseport: [...NODE_HTTP, "deno-serve.ts"], cluster: NODE_HTTP },
+    refuses: [],
+    typescript: true,
+    reloadGaps: { "reuseport:deno-serve.ts": "bounded" },
+  }),
 };
+
+function bunServeOnly(id: string): Cell {
+  return make(id, { auto: "reuseport", apps: { reuseport: ["bun-serve.ts"] }, refuses: ["cluster"], typescript: true, netRefused: true, reloadGaps: { "reuseport:bun-serve.ts": "bounded" } });
+}
+
+function denoServeOnly(id: string): Cell {
+  return make(id, { auto: "reuseport", apps: { reuseport: ["deno-serve.ts"] }, refuses: ["cluster"], typescript: true, netRefused: true, reloadGaps: { "reuseport:deno-serve.ts": "bounded" } });
+}
+
+/** Runtimes below unicluster's minimum (src/runtime/minimums.ts): refused at once, exit 2. */
+export const REFUSED: Record<string, { readonly bin: string; readonly runtime: "node" | "bun" | "deno"; readonly version: string; cli(args: readonly string[]): [string, string[]] }> = Object.fromEntries(
+  (MATRIX as Array<MatrixEntry & { refused?: boolean }>)
+    .filter((e) => e.refused)
+    .map((e) => {
+      const bin = binaryPath(e) as string;
+      const cli = (args: readonly string[]): [string, string[]] => (e.runtime === "deno" ? [bin, ["run", "-A", CLI, ...args]] : e.runtime === "bun" ? [bin, [CLI, ...args]] : [bin, [CLI, ...args]]);
+      return [e.id, { bin, runtime: e.runtime, version: e.version!, cli }];
+    }),
+);

@@ -10,6 +10,7 @@ import { distinctWorkers, freePort, get, tryGet } from "../_helpers/net.js";
 import { startCluster, stopCleanly } from "../_helpers/cluster.js";
 import { isAlive, start, until } from "../_helpers/proc.js";
 import { reloadScenario } from "../_helpers/scenario.js";
+import { recordExplain, recordResults } from "../_helpers/results.js";
 
 type StrategyName = "cluster" | "reuseport";
 
@@ -17,9 +18,11 @@ export function runtimeSuite(cell: Cell): void {
   const strategies = Object.keys(cell.apps) as StrategyName[];
 
   describe(`${cell.id}: detection`, () => {
+    recordResults(cell);
     it(`--explain names the runtime and picks ${cell.auto} for auto`, async () => {
       const p = start(...cell.cli(["--explain"]));
       expect((await p.exited()).code, p.output()).toBe(0);
+      recordExplain(cell, p.stdout());
       expect(p.stdout()).toContain(`runtime: ${cell.runtime} `);
       expect(p.stdout()).toMatch(new RegExp(`strategy: auto -> ${cell.auto} `));
     });
@@ -36,6 +39,7 @@ export function runtimeSuite(cell: Cell): void {
 
   for (const strategy of strategies) {
     describe(`${cell.id}: ${strategy}`, () => {
+      recordResults(cell);
       for (const app of cell.apps[strategy]!) {
         it(`${app}: 2 workers answer on one port`, async () => {
           const { proc, workers } = await startCluster(cell, strategy, app);
@@ -128,6 +132,7 @@ export function runtimeSuite(cell: Cell): void {
   }
 
   describe(`${cell.id}: failures`, () => {
+    recordResults(cell);
     it("a port held by another process: exit 1 naming the port, no retry storm", async () => {
       const holder = net.createServer();
       await new Promise<void>((r) => holder.listen(0, "127.0.0.1", r));
@@ -160,6 +165,7 @@ export function runtimeSuite(cell: Cell): void {
   });
 
   describe(`${cell.id}: library`, () => {
+    recordResults(cell);
     const nativeOnly = !cell.apps[cell.auto]!.includes("http-cjs.cjs");
     it("same-file mode through the ESM build: primary once, worker in each", async () => {
       const port = await freePort();

@@ -4,10 +4,12 @@ import { CELLS, fixture } from "../_helpers/cells.js";
 import { freePort } from "../_helpers/net.js";
 import { start } from "../_helpers/proc.js";
 import { runtimeSuite } from "./_suite.js";
+import { recordResults } from "../_helpers/results.js";
 
 runtimeSuite(CELLS["bun"]!);
 
 describe("bun: known gaps", () => {
+  recordResults(CELLS.bun!);
   it("node:http under --strategy reuseport says Bun ignores reusePort and points to Bun.serve", async () => {
     const p = start(...CELLS.bun!.cli(["-w", "2", "-s", "reuseport", fixture("http-cjs.cjs")]), { env: { PORT: String(await freePort()) } });
     expect((await p.exited(20_000)).code).toBe(1);

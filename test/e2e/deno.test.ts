@@ -5,10 +5,12 @@ import { distinctWorkers, freePort } from "../_helpers/net.js";
 import { start } from "../_helpers/proc.js";
 import { stopCleanly } from "../_helpers/cluster.js";
 import { runtimeSuite } from "./_suite.js";
+import { recordResults } from "../_helpers/results.js";
 
 runtimeSuite(CELLS["deno"]!);
 
 describe("deno: the cluster strategy, on request", () => {
+  recordResults(CELLS.deno!);
   // What Deno 2.9.6's node:cluster does reliably: start, serve, say why auto does not pick it,
   // refuse Deno.serve without --unstable-net in one clear line. Not asserted: that both workers
   // get connections (under load one sometimes gets none) or that reloads lose nothing (they

@@ -1,81 +1,66 @@
+/**
+ * The capability table is a prior that probes overrule: these tests check that behaviour (the
+ * verdicts, the reasons `--explain` prints, the probes against real runtimes), not the table's
+ * text. What each runtime version really does is shown by its cell in test/e2e.
+ */
 import { describe, expect, it } from "vitest";
-import { CAPABILITY_TABLE, capabilitiesOf, type Feature } from "../../src/runtime/capabilities.js";
-import type { RuntimeName } from "../../src/runtime/detect.js";
+import { capabilitiesOf } from "../../src/runtime/capabilities.js";
+import { decodeProbed, encodeProbed } from "../../src/runtime/probed.js";
+import { selectStrategy } from "../../src/strategy/select.js";
 
-/** The features each case pins down; features added later are checked where they are added. */
-type Yes = Record<"cluster" | "reusePortNet" | "reusePortNative" | "typescript", boolean>;
+const rt = (name: "node" | "bun" | "deno", version: string, platform: NodeJS.Platform = "linux") => ({ name, version, platform, arch: "x64", execPath: "/x" });
 
-/** The matrix: what each runtime/version/platform must support (issue 3, shared/RUNTIMES.md). */
-const CASES: Array<[RuntimeName, string, NodeJS.Platform, Yes]> = [
-  ["node", "20.20.2", "linux", { cluster: true, reusePortNet: false, reusePortNative: false, typescript: false }],
-  ["node", "22.12.0", "linux", { cluster: true, reusePortNet: true, reusePortNative: false, typescript: false }],
-  ["node", "22.18.0", "linux", { cluster: true, reusePortNet: true, reusePortNative: false, typescript: true }],
-  ["node", "23.0.5", "linux", { cluster: true, reusePortNet: false, reusePortNative: false, typescript: false }],
-  ["node", "23.1.0", "linux", { cluster: true, reusePortNet: true, reusePortNative: false, typescript: false }],
-  ["node", "23.6.0", "linux", { cluster: true, reusePortNet: true, reusePortNative: false, typescript: true }],
-  ["node", "24.21.0", "linux", { cluster: true, reusePortNet: true, reusePortNative: false, typescript: true }],
-  ["node", "24.21.0", "freebsd", { cluster: true, reusePortNet: true, reusePortNative: false, typescript: true }],
-  ["node", "24.21.0", "darwin", { cluster: true, reusePortNet: false, reusePortNative: false, typescript: true }],
-  ["node", "24.21.0", "win32", { cluster: true, reusePortNet: false, reusePortNative: false, typescript: true }],
-  ["bun", "1.1.20", "linux", { cluster: false, reusePortNet: false, reusePortNative: true, typescript: true }],
-  ["bun", "1.1.25", "linux", { cluster: true, reusePortNet: false, reusePortNative: true, typescript: true }],
-  ["bun", "1.4.5", "linux", { cluster: true, reusePortNet: false, reusePortNative: true, typescript: true }],
-  ["bun", "1.4.5", "darwin", { cluster: false, reusePortNet: false, reusePortNative: false, typescript: true }],
-  ["deno", "2.7.14", "linux", { cluster: false, reusePortNet: true, reusePortNative: true, typescript: true }],
-  ["deno", "2.8.0", "linux", { cluster: true, reusePortNet: true, reusePortNative: true, typescript: true }],
-  ["deno", "2.9.6", "linux", { cluster: true, reusePortNet: true, reusePortNative: true, typescript: true }],
-  ["deno", "2.9.6", "darwin", { cluster: true, reusePortNet: false, reusePortNative: false, typescript: true }],
-];
+describe("capabilitiesOf: a probe overrules the table", () => {
+  it("table yes, probe no: unsupported, and the reason says both", () => {
+    const c = capabilitiesOf(rt("deno", "2.9.6"), { reusePortNet: false }).reusePortNet;
+    expect(c).toMatchObject({ supported: false, table: true, probe: false });
+    expect(c.reason).toBe("table says yes, probe says no on 2.9.6");
+  });
 
-describe("capabilitiesOf: the runtime matrix", () => {
-  it.each(CASES)("%s %s on %s", (name, version, platform, want) => {
-    const caps = capabilitiesOf({ name, version, platform });
-    const got = Object.fromEntries(Object.keys(want).map((f) => [f, caps[f as Feature].supported]));
-    expect(got).toEqual(want);
-    for (const c of Object.values(caps)) expect(c.reason).not.toBe("");
+  it("table no, probe yes: supported", () => {
+    const c = capabilitiesOf(rt("node", "20.20.2"), { reusePortNet: true }).reusePortNet;
+    expect(c).toMatchObject({ supported: true, table: false, probe: true });
+    expect(c.reason).toBe("table says no, probe says yes on 20.20.2");
+  });
+
+  it("a probe that agrees is named first, with the table's rule", () => {
+    expect(capabilitiesOf(rt("node", "20.20.2"), { reusePortNet: false }).reusePortNet.reason).toMatch(/^probe: no; needs node 22\.12\.0 to <23\.0\.0 or >= 23\.1\.0 .*this is 20\.20\.2$/);
+  });
+
+  it("a probe cannot enable a platform the row excludes (macOS binds SO_REUSEPORT but does not balance)", () => {
+    const c = capabilitiesOf(rt("node", "24.21.0", "darwin"), { reusePortNet: true }).reusePortNet;
+    expect(c.supported).toBe(false);
+    expect(c.reason).toContain("this is darwin");
+  });
+
+  it("without a probe the table decides, and names the version or platform that fails", () => {
+    expect(capabilitiesOf(rt("bun", "1.1.45")).cluster).toMatchObject({ supported: false, reason: "needs bun >= 1.2.0 on linux; this is 1.1.45" });
+    expect(capabilitiesOf(rt("bun", "1.4.5", "darwin")).cluster.reason).toContain("this is darwin");
+    expect(capabilitiesOf(rt("node", "24.21.0")).reusePortNative).toMatchObject({ supported: false, listed: false, never: true });
+  });
+
+  it("the verdicts survive the trip to a worker's environment; junk is ignored", () => {
+    expect(decodeProbed(encodeProbed({ reusePortNet: false, reusePortNative: true }))).toEqual({ reusePortNet: false, reusePortNative: true });
+    expect(decodeProbed("reusePortNet=yes,typescript=1,,cluster=0")).toEqual({ cluster: false });
+    expect(decodeProbed(undefined)).toEqual({});
   });
 });
 
-describe("capabilitiesOf: reasons", () => {
-  it("a version too old names the needed range and this version", () => {
-    const { reusePortNet, typescript } = capabilitiesOf({ name: "node", version: "20.20.2", platform: "linux" });
-    expect(reusePortNet.reason).toMatch(/needs node 22\.12\.0 to <23\.0\.0 or >= 23\.1\.0 .*this is 20\.20\.2/);
-    expect(typescript.reason).toMatch(/22\.18\.0.*this is 20\.20\.2/);
+describe("selectStrategy with probed capabilities", () => {
+  it("auto on Deno takes reuseport, but node:cluster when node:http's reusePort fails the probe", () => {
+    const r = rt("deno", "2.9.6");
+    expect(selectStrategy("auto", r, capabilitiesOf(r, { reusePortNet: true })).strategy).toBe("reuseport");
+    expect(selectStrategy("auto", r, capabilitiesOf(r, { reusePortNet: false })).strategy).toBe("cluster");
   });
 
-  it("the gap between the 22.12 back-port and 23.1 names this version", () => {
-    expect(capabilitiesOf({ name: "node", version: "23.0.5", platform: "linux" }).reusePortNet.reason).toContain("this is 23.0.5");
+  it("--strategy reuseport on Node 24 is refused when the probe says no, and says so", () => {
+    const r = rt("node", "24.21.0");
+    expect(() => selectStrategy("reuseport", r, capabilitiesOf(r, { reusePortNet: false }))).toThrow(/reusePort table says yes, probe says no on 24\.21\.0/);
   });
 
-  it("a wrong platform names the platform, not the version", () => {
-    const mac = capabilitiesOf({ name: "node", version: "24.21.0", platform: "darwin" }).reusePortNet.reason;
-    expect(mac).toContain("this is darwin");
-    expect(mac).toContain("linux/freebsd");
-    expect(capabilitiesOf({ name: "node", version: "24.21.0", platform: "win32" }).reusePortNet.reason).toContain("this is win32");
-    expect(capabilitiesOf({ name: "bun", version: "1.4.5", platform: "darwin" }).cluster.reason).toContain("this is darwin");
-  });
-
-  it("a feature a runtime never has says so", () => {
-    expect(capabilitiesOf({ name: "node", version: "24.21.0", platform: "linux" }).reusePortNative.reason).toBe("not available on node");
-    expect(capabilitiesOf({ name: "bun", version: "1.4.5", platform: "linux" }).reusePortNet.reason).toMatch(/^not supported by bun/);
-  });
-
-  it("a supported feature carries its evidence", () => {
-    const { cluster } = capabilitiesOf({ name: "deno", version: "2.9.6", platform: "linux" });
-    expect(cluster.reason).toContain(">= 2.8.0");
-    expect(cluster.reason).toContain("test/e2e");
-  });
-
-  it("is pure: the same input gives the same answer", () => {
-    const rt = { name: "bun", version: "1.1.20", platform: "linux" } as const;
-    expect(capabilitiesOf(rt)).toEqual(capabilitiesOf(rt));
-  });
-});
-
-describe("CAPABILITY_TABLE", () => {
-  it("has at most one row per runtime and feature, each with evidence", () => {
-    const keys = CAPABILITY_TABLE.map((r) => `${r.runtime}/${r.feature}`);
-    expect(new Set(keys).size).toBe(keys.length);
-    for (const row of CAPABILITY_TABLE) expect(row.evidence.length, `${row.runtime}/${row.feature}`).toBeGreaterThan(10);
+  it("Bun whose node:cluster drops the worker flags (probe) falls back to reuseport under auto", () => {
+    const r = rt("bun", "1.2.23");
+    expect(selectStrategy("auto", r, capabilitiesOf(r)).strategy).toBe("cluster");
+    expect(selectStrategy("auto", r, capabilitiesOf(r, { cluster: false })).strategy).toBe("reuseport");
   });
 });

@@ -26,7 +26,11 @@ describe("selectStrategy: auto", () => {
     [rt("node", "24.21.0", "darwin"), "cluster"],
     [rt("node", "24.21.0", "win32"), "cluster"],
     [rt("bun", "1.1.20"), "reuseport"],
-    [rt("bun", "1.1.25"), "cluster"],
+    // Bun 1.1.25 to 1.1.45: node:cluster exists but drops the workers' --preload (issue 10).
+    [rt("bun", "1.1.25"), "reuseport"],
+    [rt("bun", "1.1.45"), "reuseport"],
+    // Bun 1.2: cluster reloads can lose connections, but reuseport would refuse node:http apps.
+    [rt("bun", "1.2.23"), "cluster"],
     [rt("bun", "1.4.5"), "cluster"],
     [rt("deno", "2.7.14"), "reuseport"],
     // Deno >= 2.8: node:cluster shares ports but loses connections on reload (clusterReload).
@@ -45,7 +49,7 @@ describe("selectStrategy: auto", () => {
   it("with neither strategy possible, auto is refused with both reasons", () => {
     const e = refusal("auto", rt("bun", "1.4.5", "darwin"));
     expect(e.message).toBe("no strategy can share a port on bun 1.4.5 on darwin");
-    expect(e.hint).toMatch(/^node:cluster needs bun >= 1\.1\.25 on linux; this is darwin/);
+    expect(e.hint).toMatch(/^node:cluster needs bun >= 1\.2\.0 on linux; this is darwin/);
     expect(e.hint).toContain("reusePort");
     refusal("auto", rt("deno", "2.7.14", "darwin"));
     refusal("auto", rt("bun", "1.1.20", "win32"));
@@ -104,5 +108,20 @@ describe("reusePortAvailable", () => {
     expect(reusePortAvailable(capabilitiesOf(rt("bun", "1.1.20")))).toBe(true);
     expect(reusePortAvailable(capabilitiesOf(rt("node", "20.20.2")))).toBe(false);
     expect(reusePortAvailable(capabilitiesOf(rt("bun", "1.4.5", "darwin")))).toBe(false);
+  });
+});
+
+describe("selectStrategy: auto never trades node:http apps for a lossless reload", () => {
+  it("a lossy node:cluster is kept where reuseport would work for the native server only (Bun 1.2)", () => {
+    const r = rt("bun", "1.2.23");
+    const caps = capabilitiesOf(r);
+    expect(caps.clusterReload.supported).toBe(false);
+    const choice = selectStrategy("auto", r, caps);
+    expect(choice.strategy).toBe("cluster");
+    expect(choice.why).toMatch(/node:http cannot use reusePort here/);
+  });
+
+  it("where node:http can use reusePort, a lossy node:cluster gives way to reuseport (Deno 2.9)", () => {
+    expect(selectStrategy("auto", rt("deno", "2.9.6"), capabilitiesOf(rt("deno", "2.9.6"))).strategy).toBe("reuseport");
   });
 });

@@ -2,7 +2,9 @@
  * Bun: workers run the user's script directly with `--preload dist/preload.js`, so the script is
  * the real main module (`require.main === module`): Bun has no `Module._load` on 1.1.20, and on
  * 1.4.5 it does not run the module as main. node:cluster takes `--preload` through
- * `setupPrimary({ execArgv })` (1.4.5); Bun 1.1.20's `fork()` ignores `execArgv`, so standalone
+ * `setupPrimary({ execArgv })` from Bun 1.2 (1.2.23 to 1.4.5); 1.1.25 to 1.1.45 fork without it,
+ * which strategy/cluster.ts catches at each fork and the capability table keeps `auto` from
+ * (issue 10; test/e2e bun1.1.30). Bun 1.1.20's `fork()` ignores `execArgv`, so standalone
  * workers are started with `spawn(bun, ["--preload", ...])` and an `ipc` stdio slot, which gives
  * a working process.send channel on 1.1.20 and 1.4.5 (test/e2e Bun cells).
  * https://bun.com/docs/runtime/bunfig#preload

@@ -70,7 +70,7 @@ function patchBunServe(opts: { reusePort: boolean; idleWindowMs: number; onListe
 export const bunWorkerRuntime: WorkerRuntime = {
   drainStyle: "delayed-close",
   netReusePortRefusal: () =>
-    "Bun's node:http/node:net ignore reusePort outside node:cluster (oven-sh/bun#43690), so workers cannot share this port; use Bun.serve(), or --strategy cluster on Bun >= 1.1.25",
+    "Bun's node:http/node:net ignore reusePort outside node:cluster (oven-sh/bun#43690), so workers cannot share this port; use Bun.serve(), or --strategy cluster on Bun >= 1.2",
   patchNativeServer: ({ strategy, caps, idleWindowMs, onListening }) =>
     patchBunServe({ reusePort: strategy === "reuseport" || caps.clusterReusePort.supported, idleWindowMs, onListening }),
 };

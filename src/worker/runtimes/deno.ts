@@ -97,7 +97,8 @@ function patchDenoServe(opts: { reusePort: "always" | "cluster"; idleWindowMs: n
  */
 export const denoWorkerRuntime: WorkerRuntime = {
   drainStyle: "delayed-close",
-  netReusePortRefusal: tableRefusal,
+  // Deno 2.2 to 2.6 ignore node:net reusePort (probe; issue 10): Deno.serve is the way there.
+  netReusePortRefusal: (rt, caps) => tableRefusal(rt, caps, "Deno.serve()"),
   patchNativeServer: ({ strategy, idleWindowMs, onListening }) =>
     patchDenoServe({ reusePort: strategy === "reuseport" ? "always" : "cluster", idleWindowMs, onListening }),
 };

@@ -24,7 +24,9 @@ export interface WorkerRuntime {
   patchNativeServer?(opts: NativeServerOptions): void;
 }
 
-/** The refusal most runtimes give: the capability table's own reason. */
-export function tableRefusal(rt: RuntimeInfo, caps: Capabilities): string {
-  return `node:net cannot share a port on ${rt.name} ${rt.version}: ${caps.reusePortNet.reason}`;
+/** The refusal most runtimes give: the capability's own reason (table or probe), and what works. */
+export function tableRefusal(rt: RuntimeInfo, caps: Capabilities, nativeServer?: string): string {
+  const native = nativeServer && caps.reusePortNative.supported ? `; use ${nativeServer}` : "";
+  const cluster = caps.cluster.supported ? ", or --strategy cluster" : "";
+  return `node:net cannot share a port on ${rt.name} ${rt.version}: reusePort ${caps.reusePortNet.reason}${native}${cluster}`;
 }

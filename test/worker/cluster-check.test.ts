@@ -1,0 +1,52 @@
+/**
+ * A worker that node:cluster was supposed to fork but that is a plain process (what Deno 2.7's
+ * cluster.fork() gives) must fail at once with one clear cause, not bind on its own and turn the
+ * second worker's EADDRINUSE into "port in use". Real processes: the built worker entry, forked
+ * with an IPC channel but outside node:cluster.
+ */
+import { fork } from "node:child_process";
+import { afterEach, describe, expect, it } from "vitest";
+import { CELLS, CLI, fixture } from "../_helpers/cells.js";
+import { freePort } from "../_helpers/net.js";
+
+const WORKER = CLI.replace(/cli\.js$/, "worker.js");
+const children: Array<ReturnType<typeof fork>> = [];
+afterEach(() => {
+  for (const c of children.splice(0)) c.kill("SIGKILL");
+});
+
+function startWorker(strategy: "cluster" | "reuseport", port: number) {
+  const child = fork(WORKER, [fixture("http-cjs.cjs")], {
+    env: { ...process.env, PORT: String(port), UNICLUSTER_WORKER_ID: "1", UNICLUSTER_STRATEGY: strategy, UNICLUSTER_PRIMARY_PID: String(process.pid) },
+    // Node 24: reusePort works there, so the reuseport control can listen (Node 20 has none).
+    execPath: CELLS.node24!.bin,
+    stdio: ["ignore", "ignore", "ignore", "ipc"],
+  });
+  children.push(child);
+  const messages: Array<{ type?: string; error?: { code?: string; message?: string } }> = [];
+  child.on("message", (m) => {
+    const msg = m as { type?: string; error?: { code?: string; message?: string } };
+    messages.push(msg);
+    if (msg.type === "error") child.send({ unicluster: 1, type: "error-ack" });
+  });
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, messages, exited };
+}
+
+describe("a cluster worker that node:cluster did not make a worker", () => {
+  it("reports E_LISTEN_UNSUPPORTED naming the runtime and exits 1 before the app listens", async () => {
+    const w = startWorker("cluster", await freePort());
+    expect(await w.exited).toBe(1);
+    const fatal = w.messages.find((m) => m.type === "error");
+    expect(fatal?.error?.code).toBe("E_LISTEN_UNSUPPORTED");
+    expect(fatal?.error?.message).toMatch(/^node:cluster on node \S+ started this worker as a plain process, so it cannot share the port/);
+    expect(w.messages.some((m) => m.type === "listening")).toBe(false);
+  });
+
+  it("the same process in the reuseport strategy starts the app (the check is for cluster workers only)", async () => {
+    const w = startWorker("reuseport", await freePort());
+    const deadline = Date.now() + 10_000;
+    while (!w.messages.some((m) => m.type === "listening") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(w.messages.some((m) => m.type === "listening")).toBe(true);
+  });
+});
