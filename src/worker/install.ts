@@ -9,6 +9,7 @@ import { clearTimeout, setInterval, setTimeout } from "node:timers";
 import { type ErrorInfo, type FromWorker, parseToWorker, PROTOCOL, readWorkerEnv } from "../protocol.js";
 import { capabilitiesOf } from "../runtime/capabilities.js";
 import { detectRuntime } from "../runtime/detect.js";
+import { holdChannel, listenToPrimary } from "./channel.js";
 import { workerRuntimeFor } from "./runtimes/index.js";
 import { drainAll, patchNodeListen } from "./servers.js";
 import { getWorkerState, setWorkerState, type ShutdownContext, type ShutdownHook, type WorkerState } from "./state.js";
@@ -83,10 +84,13 @@ export function reportFatal(err: unknown, then?: () => void): void {
   if (!then) return;
   if (!sent) return then();
   let done = false;
+  // The acknowledgement comes over the channel: keep listening for it.
+  const release = holdChannel();
   const finish = () => {
     if (done) return;
     done = true;
     clearTimeout(timer);
+    release();
     then();
   };
   const timer = setTimeout(finish, ACK_TIMEOUT_MS);
@@ -109,6 +113,8 @@ export function installWorker(): WorkerState {
   const state: WorkerState = {
     hooks,
     markReady(source) {
+      // An explicit ready() keeps the worker listening to the primary (channel.ts: Bun 1.1.20).
+      if (source === "message" && !isReady) holdChannel();
       if (isReady || (readyOn === "message" && source === "listen")) return;
       isReady = true;
       send({ unicluster: PROTOCOL, type: "ready" });
@@ -120,6 +126,9 @@ export function installWorker(): WorkerState {
   };
 
   async function runShutdown(reason: ShutdownContext["reason"]): Promise<void> {
+    // The primary's grace decides how long a stop may take, not an event loop that runs dry
+    // while a hook waits on nothing (channel.ts).
+    holdChannel();
     const drained = drainAll(IDLE_WINDOW_MS);
     const results = await Promise.allSettled([...hooks].map(async (hook) => hook({ reason, drained })));
     await drained;
@@ -151,7 +160,7 @@ export function installWorker(): WorkerState {
   });
   adapter.patchNativeServer?.({ strategy, caps, idleWindowMs: IDLE_WINDOW_MS, onListening });
 
-  process.on("message", (raw: unknown) => {
+  listenToPrimary((raw: unknown) => {
     const msg = parseToWorker(raw);
     if (msg?.type === "shutdown") void state.shutdown(msg.reason);
     else if (msg?.type === "error-ack") ackWaiters.splice(0).forEach((fn) => fn());
@@ -180,7 +189,8 @@ export function installWorker(): WorkerState {
   process.on("SIGTERM", () => void state.shutdown("signal"));
   // Observe (not handle) fatal errors, so the primary can name the cause of the exit.
   process.on("uncaughtExceptionMonitor", (err: unknown) => reportFatal(err));
-  // The IPC channel stays referenced: node:cluster workers wait on it for their listen handles.
+  // The IPC channel is referenced only while something needs it (channel.ts): a script that
+  // ends without a server exits, as it would outside unicluster.
 
   setWorkerState(state);
   return state;
