@@ -133,14 +133,17 @@ export function installWorker(): WorkerState {
     const results = await Promise.allSettled([...hooks].map(async (hook) => hook({ reason, drained })));
     await drained;
     if (strategy === "cluster" && reason !== "primary-gone") await new Promise((r) => setTimeout(r, CLUSTER_LINGER_MS));
-    let failed = false;
+    let failure: unknown;
     for (const r of results) {
       if (r.status === "rejected") {
-        failed = true;
+        failure ??= r.reason;
         console.error(`unicluster: worker ${id}: shutdown hook failed:`, r.reason);
       }
     }
-    process.exit(failed ? 1 : 0);
+    if (failure === undefined) process.exit(0);
+    // The primary names this worker's failed drain in its exit line and the launcher's exit code.
+    const what = failure instanceof Error ? `${failure.name}: ${failure.message}` : String(failure);
+    reportFatal(new Error(`shutdown hook failed: ${what}`), () => process.exit(1));
   }
 
   const onListening = (address: { address: string; port: number }) => {
