@@ -5,7 +5,7 @@
 import { EventEmitter } from "node:events";
 import process from "node:process";
 import { UniclusterError, usageError } from "../errors.js";
-import type { LaunchOptions, StrategyName } from "../options.js";
+import { type LaunchOptions, type StrategyName, type WorkerLimit, workerLimit } from "../options.js";
 import { adapterFor } from "../runtime/adapter.js";
 import { detectRuntime, type RuntimeInfo } from "../runtime/detect.js";
 import { createClusterStrategy } from "../strategy/cluster.js";
@@ -13,7 +13,7 @@ import { createReusePortStrategy } from "../strategy/reuseport.js";
 import type { Strategy } from "../strategy/types.js";
 import { readWorkerEnv } from "../protocol.js";
 import type { ClusterEvents, CloseResult } from "./events.js";
-import { type LaunchPlan, planLaunch } from "./plan.js";
+import { availableCores, type LaunchPlan, planLaunch } from "./plan.js";
 import { migrateReqWarning } from "./kernel.js";
 import { watchMemory } from "./memory.js";
 import { Reloader } from "./reload.js";
@@ -41,7 +41,12 @@ export interface Cluster extends EventEmitter<ClusterEvents> {
    * A reload requested while one runs is coalesced into one more.
    */
   reload(): Promise<boolean>;
-  /** Sets the number of workers (at least 1); removed workers drain first. Returns the count. */
+  /**
+   * Sets the number of workers (at least 1; below 1 means 1); removed workers drain first.
+   * Returns the new count. Throws a UniclusterError (code E_USAGE) and changes nothing for a
+   * count that is not a whole number, or over the limit `workers` has too: 4x the cores without
+   * `allowManyWorkers`, 1024 in any case.
+   */
   scale(workers: number): number;
 }
 
@@ -69,7 +74,12 @@ class PrimaryCluster extends EventEmitter<ClusterEvents> implements Cluster {
   private reloader?: Reloader;
   private stopRequested?: boolean;
 
-  constructor(private readonly plan: LaunchPlan, log: (line: string) => void, signals: boolean) {
+  constructor(
+    private readonly plan: LaunchPlan,
+    log: (line: string) => void,
+    signals: boolean,
+    private readonly limit: WorkerLimit,
+  ) {
     super();
     let settle!: (r: CloseResult) => void;
     this.closed = new Promise((resolve) => (settle = resolve));
@@ -87,6 +97,10 @@ class PrimaryCluster extends EventEmitter<ClusterEvents> implements Cluster {
             scaleBy: (delta) => {
               const count = this.supervisor?.slotIds().length ?? 0;
               if (count + delta < 1) return log(`SIGTTOU received: already at 1 worker, keeping it`);
+              if (count + delta > limit.max) {
+                const more = limit.hint ? " (start with --allow-many-workers to allow more)" : "";
+                return log(`SIGTTIN received: ${count + delta} workers would be more than ${limit.reason}; keeping ${count}${more}`);
+              }
               this.scale(count + delta);
             },
           },
@@ -142,6 +156,7 @@ class PrimaryCluster extends EventEmitter<ClusterEvents> implements Cluster {
   }
   scale(workers: number): number {
     if (!Number.isInteger(workers)) throw usageError(`scale() takes a whole number, not ${workers}`);
+    if (workers > this.limit.max) throw usageError(`scale(${workers}) is more than ${this.limit.reason}`, this.limit.hint?.replace("--allow-many-workers", "allowManyWorkers: true"));
     return this.supervisor?.scale(Math.max(1, workers)) ?? 0;
   }
 }
@@ -190,7 +205,7 @@ export function launch(options: LaunchOptions): Cluster {
   if (options.worker && readWorkerEnv(process.env)) return new WorkerSide(detectRuntime(), options.worker);
   const plan = planLaunch(options);
   const log = options.log === false ? () => {} : (options.log ?? defaultLog);
-  const handle = new PrimaryCluster(plan, log, options.signals ?? true);
+  const handle = new PrimaryCluster(plan, log, options.signals ?? true, workerLimit(availableCores(), options.allowManyWorkers === true));
   if (options.primary) {
     void Promise.resolve()
       .then(options.primary)
