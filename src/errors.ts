@@ -25,6 +25,8 @@ export type ErrorCode =
   | "E_GRACE_EXPIRED"
   /** A worker asked to stop did not finish its drain (crashed, a shutdown hook threw). Exit 1. */
   | "E_DRAIN_FAILED"
+  /** Same-file mode: the `primary()` callback threw or rejected; the cluster was stopped. Exit 1. */
+  | "E_PRIMARY_FAILED"
   /** The launcher itself failed to start workers. Exit 1. */
   | "E_SPAWN"
   /** The cluster was stopped before every worker became ready (the `ready` promise). Exit 1. */
@@ -41,6 +43,7 @@ const EXIT_CODES: Record<ErrorCode, number> = {
   E_LISTEN_UNSUPPORTED: 1,
   E_GRACE_EXPIRED: 1,
   E_DRAIN_FAILED: 1,
+  E_PRIMARY_FAILED: 1,
   E_SPAWN: 1,
   E_STOPPED: 1,
 };

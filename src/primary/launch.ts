@@ -73,6 +73,8 @@ class PrimaryCluster extends EventEmitter<ClusterEvents> implements Cluster {
   private supervisor?: Supervisor;
   private reloader?: Reloader;
   private stopRequested?: boolean;
+  /** Why the cluster must end, asked for before the supervisor existed. */
+  private abortError?: UniclusterError;
 
   constructor(
     private readonly plan: LaunchPlan,
@@ -126,6 +128,7 @@ class PrimaryCluster extends EventEmitter<ClusterEvents> implements Cluster {
           stopMemory();
           settle(r);
         });
+        if (this.abortError) return sup.abort(this.abortError);
         if (this.stopRequested !== undefined) return void sup.stop(this.stopRequested);
         sup.start();
       },
@@ -150,6 +153,11 @@ class PrimaryCluster extends EventEmitter<ClusterEvents> implements Cluster {
     if (this.supervisor) return this.supervisor.stop(options.force);
     this.stopRequested = Boolean(options.force) || Boolean(this.stopRequested);
     return this.closed;
+  }
+  /** Ends the cluster with `error` (its exit code, 1): workers drain as in a stop. */
+  abort(error: UniclusterError): void {
+    if (this.supervisor) return this.supervisor.abort(error);
+    this.abortError ??= error;
   }
   reload(): Promise<boolean> {
     return this.reloader?.request() ?? Promise.resolve(false);
@@ -210,8 +218,15 @@ export function launch(options: LaunchOptions): Cluster {
     void Promise.resolve()
       .then(options.primary)
       .catch((err: unknown) => {
-        log(`primary() failed: ${(err as Error)?.message ?? String(err)}`);
-        void handle.stop();
+        const error = new UniclusterError("E_PRIMARY_FAILED", `primary() failed: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`, { cause: err });
+        log(`${error.message}; stopping the cluster`);
+        if (err instanceof Error && err.stack) log(err.stack);
+        handle.abort(error);
+        // Same-file mode has no CLI to turn the result into an exit code: the process that ran
+        // the failing primary() ends with 1, as it would on an uncaught error (unless the app set one).
+        void handle.closed.then(() => {
+          if (!process.exitCode) process.exitCode = 1;
+        });
       });
   }
   return handle;

@@ -263,6 +263,11 @@ export class Supervisor {
     return this.closed;
   }
 
+  /** Ends the cluster with `error`: every worker drains as in a stop; `closed` carries the error. */
+  abort(error: UniclusterError): void {
+    this.fail(error);
+  }
+
   private fail(error: UniclusterError): void {
     this.fatal ??= error;
     void this.stop();
