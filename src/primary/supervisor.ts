@@ -16,6 +16,7 @@ import type { ClusterEvents, CloseResult } from "./events.js";
 import { describeError, describeExit, urlOf } from "./format.js";
 import { type Degraded, degradedLine, giveUpRule } from "./give-up.js";
 import { forward } from "./output.js";
+import { StopOutcome } from "./stop-outcome.js";
 import { Worker } from "./worker.js";
 
 export interface Slot {
@@ -51,10 +52,8 @@ export class Supervisor {
   private readonly shownCauses = new Set<string>();
   private stopping = false;
   private everReady = false;
-  /** A worker was killed at `grace` (or forced) during the final stop. */
-  private graceExpired = false;
-  /** The first worker that failed its drain during the final stop, and how many did. */
-  private drainFailure?: { first: string; count: number };
+  /** What the final stop saw: its exit code. */
+  private readonly outcome = new StopOutcome();
   private fatal?: UniclusterError;
   private result?: CloseResult;
   readonly closed: Promise<CloseResult>;
@@ -163,7 +162,7 @@ export class Supervisor {
     const prefix = `${role === "incoming" ? "replacement " : ""}${w.label}`;
     if (drainFailed) {
       this.log(`${prefix} failed while draining: ${last}`);
-      if (this.stopping) this.drainFailure = { first: this.drainFailure?.first ?? `worker ${slot.id} (pid ${w.pid}) failed while draining: ${last}`, count: (this.drainFailure?.count ?? 0) + 1 };
+      if (this.stopping) this.outcome.drainFailed(`worker ${slot.id} (pid ${w.pid}) failed while draining: ${last}`);
     } else if (!slot.degraded || expected || role !== "worker" || !slot.degraded.seen.has(last)) {
       this.log(`${prefix} ${expected ? "stopped" : "exited"} with ${describeExit(code, signal)}${expected ? "" : repeated ? " (the same error as before)" : cause}`);
     }
@@ -226,7 +225,7 @@ export class Supervisor {
    */
   stopWorker(w: Worker, reason: ShutdownReason): void {
     w.stop(reason, this.opts.grace, () => {
-      if (this.stopping) this.graceExpired = true;
+      if (this.stopping) this.outcome.graceExpired();
     });
   }
 
@@ -256,7 +255,7 @@ export class Supervisor {
       for (const w of this.all) this.stopWorker(w, "stop");
     }
     if (force && this.all.size > 0) {
-      this.graceExpired = true;
+      this.outcome.graceExpired();
       for (const w of this.all) w.kill();
     }
     this.maybeFinish();
@@ -275,11 +274,7 @@ export class Supervisor {
 
   private maybeFinish(): void {
     if (!this.stopping || this.result || this.all.size > 0) return;
-    const drain = this.drainFailure;
-    const error =
-      this.fatal ??
-      (drain ? new UniclusterError("E_DRAIN_FAILED", `${drain.first}${drain.count > 1 ? ` (and ${drain.count - 1} more)` : ""}`) : undefined) ??
-      (this.graceExpired ? new UniclusterError("E_GRACE_EXPIRED", `workers outlived the ${this.opts.grace} ms grace and were killed`) : undefined);
+    const error = this.fatal ?? this.outcome.error(this.opts.grace);
     this.result = { code: error ? error.exitCode : 0, error };
     this.emit("close", this.result);
     this.resolveClosed(this.result);
