@@ -152,6 +152,15 @@ describe("a slot that fails while other workers serve", () => {
     }
   });
 
+  it("the library handle emits worker:degraded and worker:recovered", async () => {
+    const dep = dependency();
+    const p = start(...node.run(fixture("library-degraded.mjs")), { env: { PORT: String(await freePort()), DEP_DOWN: dep.marker } });
+    expect((await p.exited(30_000)).code, p.output()).toBe(0);
+    expect(p.stdout()).toMatch(/event worker:degraded \{"id":1,"symptom":"failing to start","cause":"code 1: dependency down","serving":1,"workers":2\}/);
+    expect(p.stdout()).toMatch(/event worker:recovered \{"id":1,"pid":\d+,"downtime":\d+\}/);
+    expect(p.stdout()).toContain("closed 0");
+  });
+
   it("when the last serving worker dies too, the give-up rules apply again: exit 1", async () => {
     const dep = dependency();
     const port = await freePort();
