@@ -40,12 +40,20 @@ export interface GiveUp {
   readonly error: UniclusterError;
   /** For the degraded line: "failing to start", "crash-looping", ... */
   readonly symptom: string;
+  /**
+   * How long a worker of the slot must stay ready before the slot counts as recovered, ms: 0 for
+   * failures at start-up (ready is the cure), `minUptime` for quick crashes after being ready (a
+   * worker that gets ready and crashes again must not log "recovered" and "degraded" each time).
+   */
+  readonly recoverAfter: number;
 }
 
 /** A slot that failed past a give-up rule while other workers serve. */
 export interface Degraded {
   /** The give-up that would have ended the cluster. */
   readonly symptom: string;
+  /** GiveUp.recoverAfter. */
+  readonly recoverAfter: number;
   /** Epoch ms when it became degraded. */
   readonly since: number;
   /** Exit causes already logged while degraded: each distinct one is shown once. */
@@ -58,23 +66,25 @@ export function giveUpRule(slot: FailureCounts, exit: FailedExit, opts: { everRe
   const last = `${describeExit(code, signal)}${cause}`;
   if (!exit.ready && error?.code === "EADDRINUSE") {
     const port = error.port ? `port ${error.port} is already in use` : "the port is already in use";
-    return { symptom: "its port is in use", error: new UniclusterError("E_PORT_IN_USE", `${port} (worker ${slot.id}: ${describeError(error)})`) };
+    return { symptom: "its port is in use", recoverAfter: 0, error: new UniclusterError("E_PORT_IN_USE", `${port} (worker ${slot.id}: ${describeError(error)})`) };
   }
   if (!exit.ready && error?.code === "E_LISTEN_UNSUPPORTED") {
-    return { symptom: "cannot listen", error: new UniclusterError("E_LISTEN_UNSUPPORTED", `worker ${slot.id}: ${error.message}`) };
+    return { symptom: "cannot listen", recoverAfter: 0, error: new UniclusterError("E_LISTEN_UNSUPPORTED", `worker ${slot.id}: ${error.message}`) };
   }
   if (!exit.ready && error?.code === "E_READY_TIMEOUT" && !opts.everReady) {
-    return { symptom: "never ready", error: new UniclusterError("E_READY_TIMEOUT", `worker ${slot.id} ${error.message}`) };
+    return { symptom: "never ready", recoverAfter: 0, error: new UniclusterError("E_READY_TIMEOUT", `worker ${slot.id} ${error.message}`) };
   }
   if (slot.startFailures >= BACKOFF.maxStartFailures) {
     return {
       symptom: "failing to start",
+      recoverAfter: 0,
       error: new UniclusterError("E_CRASH_LOOP", `worker ${slot.id} failed at start-up ${slot.startFailures} times in a row; last: ${last}`),
     };
   }
   if (slot.crashes > opts.maxRestarts) {
     return {
       symptom: `crashing within ${opts.minUptime} ms of starting`,
+      recoverAfter: opts.minUptime,
       error: new UniclusterError("E_CRASH_LOOP", `worker ${slot.id} crashed ${slot.crashes} times in a row within ${opts.minUptime} ms of starting; last: ${last}`),
     };
   }

@@ -135,9 +135,10 @@ export class Supervisor {
   }
 
   private onReady(slot: Slot, w: Worker): void {
-    this.log(`${w.label} ready${w.address ? ` on ${urlOf(w.address)}` : ""}`);
+    // A degraded slot's retries are quiet; its "recovered" line says when one is ready.
+    if (!slot.degraded) this.log(`${w.label} ready${w.address ? ` on ${urlOf(w.address)}` : ""}`);
     this.emit("worker:ready", { id: slot.id, pid: w.pid, address: w.address });
-    if (slot.worker === w) this.recovered(slot, w);
+    if (slot.worker === w) this.recoverWhenSteady(slot, w);
     if (this.everReady || ![...this.slots.values()].every((s) => s.worker?.ready)) return;
     this.everReady = true;
     const urls = [...new Set([...this.slots.values()].flatMap((s) => (s.worker?.address ? [urlOf(s.worker.address)] : [])))];
@@ -180,7 +181,7 @@ export class Supervisor {
       const serving = this.serving();
       if (!this.everReady || serving === 0) return this.fail(rule.error);
       if (!slot.degraded) {
-        slot.degraded = { symptom: rule.symptom, since: Date.now(), seen: new Set([last]) };
+        slot.degraded = { symptom: rule.symptom, recoverAfter: rule.recoverAfter, since: Date.now(), seen: new Set([last]) };
         this.log(degradedLine(slot.id, rule.symptom, last, serving, this.slots.size));
         this.emit("worker:degraded", { id: slot.id, symptom: rule.symptom, cause: last, serving, workers: this.slots.size });
       }
@@ -188,7 +189,15 @@ export class Supervisor {
     this.restart(slot);
   }
 
-  /** A degraded slot has a ready worker again. */
+  /** A degraded slot has a ready worker again: recovered now, or once it stayed up (give-up.ts). */
+  private recoverWhenSteady(slot: Slot, w: Worker): void {
+    if (!slot.degraded) return;
+    if (slot.degraded.recoverAfter === 0) return this.recovered(slot, w);
+    w.later(slot.degraded.recoverAfter, () => {
+      if (slot.worker === w) this.recovered(slot, w);
+    });
+  }
+
   private recovered(slot: Slot, w: Worker): void {
     if (!slot.degraded) return;
     const downtime = Date.now() - slot.degraded.since;
@@ -214,7 +223,7 @@ export class Supervisor {
     const old = slot.worker;
     slot.worker = slot.incoming;
     slot.incoming = undefined;
-    if (slot.worker) this.recovered(slot, slot.worker);
+    if (slot.worker) this.recoverWhenSteady(slot, slot.worker);
     if (old) this.stopWorker(old, "reload");
     return old;
   }

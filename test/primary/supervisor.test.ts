@@ -121,7 +121,7 @@ describe("a slot that fails while other workers serve", () => {
     expect(isAlive(p.pid)).toBe(true);
     // The cause once in the exit line, once in the degraded line; the retries say nothing.
     expect(ownLines(p, "dependency down")).toHaveLength(2);
-    expect(ownLines(p, "degraded")).toHaveLength(1);
+    expect(ownLines(p, "degraded:")).toHaveLength(1);
     dep.up();
     await p.waitFor(/worker 1 recovered: worker 1 \(pid \d+\) ready after \d+ s degraded; 2 of 2 workers serving/, 20_000);
     const after = await distinctWorkers(port, 2);
@@ -150,6 +150,30 @@ describe("a slot that fails while other workers serve", () => {
     } finally {
       app.remove();
     }
+  });
+
+  it("a slot that crash-loops after getting ready: degraded once (no recovered/degraded flapping), recovered once it stays up", async () => {
+    const dep = dependency();
+    const port = await freePort();
+    const env = { PORT: String(port), DEP_DOWN: dep.marker, DEP_FAILS: "after-listen" };
+    const p = start(...node.cli(["-w", "2", "--max-restarts", "2", "--min-uptime", "1000", fixture("needs-dependency.cjs")]), { env });
+    const workers = await distinctWorkers(port, 2);
+    const survivor = pidOf(workers, "2");
+    dep.down();
+    process.kill(pidOf(workers, "1"), "SIGKILL");
+    await p.waitFor(/worker 1 degraded: crashing within 1000 ms of starting \(code 3\); 1 of 2 workers serving/);
+    // Each retry gets ready for a moment, then crashes: no "recovered" for that.
+    const seen = dep.attempts();
+    await until(() => dep.attempts() >= seen + 3, 20_000, "3 more crashes of worker 1");
+    expect(isAlive(survivor)).toBe(true);
+    expect(isAlive(p.pid)).toBe(true);
+    expect(ownLines(p, "degraded:")).toHaveLength(1);
+    expect(ownLines(p, "recovered")).toHaveLength(0);
+    dep.up();
+    await p.waitFor(/worker 1 recovered/, 25_000);
+    expect(ownLines(p, "degraded:")).toHaveLength(1);
+    const after = await distinctWorkers(port, 2);
+    await stopCleanly(p, after.keys());
   });
 
   it("the library handle emits worker:degraded and worker:recovered", async () => {
