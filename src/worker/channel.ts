@@ -20,6 +20,7 @@
  *   the primary stops a worker that is not ready yet by SIGTERM, not by message).
  * `process.getActiveResourcesInfo()` cannot replace this: Bun and Deno list nothing in it.
  */
+import { readFileSync } from "node:fs";
 import process from "node:process";
 
 interface Channel {
@@ -70,4 +71,21 @@ export function holdChannel(): () => void {
     holds--;
     apply();
   };
+}
+
+/**
+ * The parent's pid, read live. With the 'message' listener detached, Bun 1.1.20 never emits
+ * 'disconnect' when its primary dies, and it caches `process.ppid` (seen: unchanged after the
+ * parent was SIGKILLed; `process.kill(pid, 0)` threw either way), so the worker's re-parenting
+ * check reads /proc/self/stat (Linux) and falls back to `process.ppid` elsewhere.
+ */
+export function parentPid(): number {
+  try {
+    const stat = readFileSync("/proc/self/stat", "utf8");
+    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    if (Number.isInteger(ppid) && ppid > 0) return ppid;
+  } catch {
+    // Not Linux, or no read permission (a Deno worker without --allow-read).
+  }
+  return process.ppid;
 }

@@ -9,7 +9,7 @@ import { clearTimeout, setInterval, setTimeout } from "node:timers";
 import { type ErrorInfo, type FromWorker, parseToWorker, PROTOCOL, readWorkerEnv } from "../protocol.js";
 import { capabilitiesOf } from "../runtime/capabilities.js";
 import { detectRuntime } from "../runtime/detect.js";
-import { holdChannel, listenToPrimary } from "./channel.js";
+import { holdChannel, listenToPrimary, parentPid } from "./channel.js";
 import { workerRuntimeFor } from "./runtimes/index.js";
 import { drainAll, patchNodeListen } from "./servers.js";
 import { getWorkerState, setWorkerState, type ShutdownContext, type ShutdownHook, type WorkerState } from "./state.js";
@@ -179,11 +179,11 @@ export function installWorker(): WorkerState {
   };
   process.on("disconnect", onPrimaryGone);
   // A second line of defence: re-parenting. Under load, Deno 2.7.14 workers now and then never
-  // saw 'disconnect' after the primary's SIGKILL (test/e2e deno2.7, 1 run in ~4). process.ppid is
-  // live on Node, Bun 1.4.5 and Deno; Bun 1.1.20 caches it (there 'disconnect' is reliable).
+  // saw 'disconnect' after the primary's SIGKILL (test/e2e deno2.7, 1 run in ~4); Bun 1.1.20
+  // never does while its 'message' listener is detached (channel.ts), and caches process.ppid.
   if (primaryPid) {
     setInterval(() => {
-      if (String(process.ppid) !== primaryPid) onPrimaryGone();
+      if (String(parentPid()) !== primaryPid) onPrimaryGone();
     }, PPID_CHECK_MS).unref();
   }
   // Ctrl-C sends SIGINT to the whole process group: the primary orchestrates the stop, so the

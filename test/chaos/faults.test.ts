@@ -62,6 +62,15 @@ describe.each(Object.keys(CELLS).map((id) => [id]))("%s: a script without a serv
     expect(Date.now() - t0).toBeLessThan(15_000);
   });
 
+  it("that never listens still exits when its launcher is SIGKILLed (no orphan)", async () => {
+    const p = launch(cell, ["-w", "1", fixture("never-ready.cjs")]);
+    // Once its script runs, the worker runtime is installed (a worker orphaned before that runs
+    // as an ordinary process: the preload only installs in a child of a live primary).
+    const pid = Number((await p.waitFor(/never-ready (\d+) running/))[1]);
+    p.child.kill("SIGKILL");
+    await until(() => !isAlive(pid), 3_000, `worker ${pid} to exit`);
+  });
+
   it("that stays alive on a timer but never listens still gets --ready-timeout", async () => {
     const p = launch(cell, ["-w", "1", "--ready-timeout", "1500", fixture("never-ready.cjs")]);
     expect((await p.exited(15_000)).code).toBe(1);
