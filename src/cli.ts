@@ -38,8 +38,9 @@ options:
   -v, --version              the version
 
 signals: SIGINT/SIGTERM stop gracefully (twice: force); SIGHUP rolling reload;
-         SIGTTIN one worker more; SIGTTOU one worker less (never below 1).
-exit codes: 0 stopped cleanly, 1 failure (crash loop, port in use, grace expired), 2 usage error.`;
+         SIGTTIN one worker more (up to the -w limit); SIGTTOU one worker less (never below 1).
+exit codes: 0 stopped cleanly (every worker finished its drain), 1 failure (crash loop, port in use,
+            grace expired, a failed drain), 2 usage error.`;
 
 /** The longest the last line may wait for a reader when no stop set a deadline (ms). */
 const FLUSH_MS = 1000;

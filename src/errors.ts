@@ -23,6 +23,10 @@ export type ErrorCode =
   | "E_LISTEN_UNSUPPORTED"
   /** Workers had to be killed because they outlived `grace`. Exit 1. */
   | "E_GRACE_EXPIRED"
+  /** A worker asked to stop did not finish its drain (crashed, a shutdown hook threw). Exit 1. */
+  | "E_DRAIN_FAILED"
+  /** Same-file mode: the `primary()` callback threw or rejected; the cluster was stopped. Exit 1. */
+  | "E_PRIMARY_FAILED"
   /** The launcher itself failed to start workers. Exit 1. */
   | "E_SPAWN"
   /** The cluster was stopped before every worker became ready (the `ready` promise). Exit 1. */
@@ -38,6 +42,8 @@ const EXIT_CODES: Record<ErrorCode, number> = {
   E_READY_TIMEOUT: 1,
   E_LISTEN_UNSUPPORTED: 1,
   E_GRACE_EXPIRED: 1,
+  E_DRAIN_FAILED: 1,
+  E_PRIMARY_FAILED: 1,
   E_SPAWN: 1,
   E_STOPPED: 1,
 };

@@ -12,8 +12,10 @@ export type {
   ReloadFinishEvent,
   ReloadStartEvent,
   ScaleEvent,
+  WorkerDegradedEvent,
   WorkerExitEvent,
   WorkerReadyEvent,
+  WorkerRecoveredEvent,
   WorkerRestartEvent,
   WorkerStartEvent,
 } from "./primary/events.js";

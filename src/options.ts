@@ -119,15 +119,25 @@ export function parseWorkers(value: number | string | undefined, cores: number, 
   } else {
     throw usageError(`--workers must be a whole number, max, or -K, not "${text}"`, "e.g. -w 4, -w max, -w -1");
   }
-  if (n > DEFAULTS.maxWorkers) throw usageError(`--workers ${n} is more than ${DEFAULTS.maxWorkers}, the most unicluster starts`);
-  const limit = cores * DEFAULTS.manyWorkersFactor;
-  if (n > limit && !allowMany) {
-    throw usageError(
-      `--workers ${n} is more than ${DEFAULTS.manyWorkersFactor}x the ${cores} available cores`,
-      "pass --allow-many-workers if you mean it",
-    );
-  }
+  const limit = workerLimit(cores, allowMany);
+  if (n > limit.max) throw usageError(`--workers ${n} is more than ${limit.reason}`, limit.hint);
   return n;
+}
+
+/** The most workers a cluster may have, whether asked for by `-w`, `scale()` or SIGTTIN. */
+export interface WorkerLimit {
+  readonly max: number;
+  /** What the limit is, for "N is more than ...": "4x the 2 available cores". */
+  readonly reason: string;
+  /** How to go past it, where one can. */
+  readonly hint?: string;
+}
+
+/** 4x the cores unless `allowMany` (a typo guard), and never more than DEFAULTS.maxWorkers. */
+export function workerLimit(cores: number, allowMany = false): WorkerLimit {
+  const guard = cores * DEFAULTS.manyWorkersFactor;
+  if (allowMany || guard >= DEFAULTS.maxWorkers) return { max: DEFAULTS.maxWorkers, reason: `${DEFAULTS.maxWorkers}, the most unicluster starts` };
+  return { max: guard, reason: `${DEFAULTS.manyWorkersFactor}x the ${cores} available cores`, hint: "pass --allow-many-workers if you mean it" };
 }
 
 /** Parses a duration: `1500`, `1500ms`, `10s`, `2m`. Returns milliseconds. */

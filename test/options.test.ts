@@ -1,12 +1,24 @@
 import { describe, expect, it } from "vitest";
 import { UniclusterError } from "../src/errors.js";
-import { DEFAULTS, parseDuration, parseWorkers, resolveOptions } from "../src/options.js";
+import { DEFAULTS, parseDuration, parseWorkers, resolveOptions, workerLimit } from "../src/options.js";
 import { errorOf } from "./_helpers/errors.js";
 
 /** Runs `fn`, expects a usage error, returns it for further checks. */
 function usageErrorOf(fn: () => unknown): UniclusterError {
   return errorOf(fn);
 }
+
+describe("workerLimit (bounds -w, scale() and SIGTTIN alike)", () => {
+  it("is 4x the cores, with a hint, unless many workers are allowed", () => {
+    expect(workerLimit(2)).toEqual({ max: 8, reason: "4x the 2 available cores", hint: "pass --allow-many-workers if you mean it" });
+    expect(workerLimit(2, true).max).toBe(DEFAULTS.maxWorkers);
+  });
+
+  it("never goes over the hard cap, whatever the cores", () => {
+    expect(workerLimit(300).max).toBe(DEFAULTS.maxWorkers);
+    expect(workerLimit(300).hint).toBeUndefined();
+  });
+});
 
 describe("parseWorkers", () => {
   it("defaults to the core count", () => {

@@ -26,6 +26,27 @@ export interface WorkerRestartEvent {
   /** Consecutive crashes of this slot so far. */
   readonly attempt: number;
 }
+/**
+ * A slot whose workers keep failing (past a give-up rule) while other workers serve: it is not
+ * given up on, it retries with backoff (at most every 15 s) until a worker of it is ready again.
+ */
+export interface WorkerDegradedEvent {
+  readonly id: number;
+  /** What fails: "failing to start", "crashing within 5000 ms of starting", ... */
+  readonly symptom: string;
+  /** The last exit and the error it reported, e.g. "code 1: Error: connect ECONNREFUSED". */
+  readonly cause: string;
+  /** Workers serving when it became degraded, of `workers`. */
+  readonly serving: number;
+  readonly workers: number;
+}
+export interface WorkerRecoveredEvent {
+  readonly id: number;
+  /** The worker that is ready again. */
+  readonly pid: number | undefined;
+  /** Milliseconds the slot was degraded. */
+  readonly downtime: number;
+}
 /** How the cluster ended. */
 export interface CloseResult {
   /** Process exit code the CLI uses: 0 clean, 1 failure. */
@@ -69,6 +90,10 @@ export interface ClusterEvents {
   "worker:ready": [WorkerReadyEvent];
   "worker:exit": [WorkerExitEvent];
   "worker:restart": [WorkerRestartEvent];
+  /** A slot keeps failing while others serve; it keeps retrying (see WorkerDegradedEvent). */
+  "worker:degraded": [WorkerDegradedEvent];
+  /** A degraded slot has a ready worker again. */
+  "worker:recovered": [WorkerRecoveredEvent];
   "reload:start": [ReloadStartEvent];
   "reload:finish": [ReloadFinishEvent];
   "reload:abandon": [ReloadAbandonEvent];

@@ -5,7 +5,7 @@
 import { EventEmitter } from "node:events";
 import process from "node:process";
 import { isUniclusterError, UniclusterError, usageError } from "../errors.js";
-import type { LaunchOptions, StrategyName } from "../options.js";
+import { type LaunchOptions, type StrategyName, type WorkerLimit, workerLimit } from "../options.js";
 import { adapterFor } from "../runtime/adapter.js";
 import { capabilitiesOf } from "../runtime/capabilities.js";
 import { detectRuntime, type RuntimeInfo } from "../runtime/detect.js";
@@ -17,7 +17,7 @@ import { createReusePortStrategy } from "../strategy/reuseport.js";
 import type { Strategy } from "../strategy/types.js";
 import { readWorkerEnv } from "../protocol.js";
 import type { ClusterEvents, CloseResult } from "./events.js";
-import { type LaunchPlan, planLaunch } from "./plan.js";
+import { availableCores, type LaunchPlan, planLaunch } from "./plan.js";
 import { migrateReqWarning } from "./kernel.js";
 import { drainOutput } from "./output.js";
 import { watchStdio } from "../flush-stdio.js";
@@ -51,7 +51,12 @@ export interface Cluster extends EventEmitter<ClusterEvents> {
    * A reload requested while one runs is coalesced into one more.
    */
   reload(): Promise<boolean>;
-  /** Sets the number of workers (at least 1); removed workers drain first. Returns the count. */
+  /**
+   * Sets the number of workers (at least 1; below 1 means 1); removed workers drain first.
+   * Returns the new count. Throws a UniclusterError (code E_USAGE) and changes nothing for a
+   * count that is not a whole number, or over the limit `workers` has too: 4x the cores without
+   * `allowManyWorkers`, 1024 in any case.
+   */
   scale(workers: number): number;
 }
 
@@ -86,8 +91,15 @@ class PrimaryCluster extends EventEmitter<ClusterEvents> implements Cluster {
   private stopRequested?: boolean;
   /** The table's choice until the start-up probes confirm or overrule it. */
   private choice: StrategyChoice;
+  /** Why the cluster must end, asked for before the supervisor existed. */
+  private abortError?: UniclusterError;
 
-  constructor(private readonly plan: LaunchPlan, log: (line: string) => void, signals: boolean) {
+  constructor(
+    private readonly plan: LaunchPlan,
+    log: (line: string) => void,
+    signals: boolean,
+    private readonly limit: WorkerLimit,
+  ) {
     super();
     this.choice = plan.choice;
     let settle!: (r: CloseResult) => void;
@@ -106,6 +118,10 @@ class PrimaryCluster extends EventEmitter<ClusterEvents> implements Cluster {
             scaleBy: (delta) => {
               const count = this.supervisor?.slotIds().length ?? 0;
               if (count + delta < 1) return log(`SIGTTOU received: already at 1 worker, keeping it`);
+              if (count + delta > limit.max) {
+                const more = limit.hint ? " (start with --allow-many-workers to allow more)" : "";
+                return log(`SIGTTIN received: ${count + delta} workers would be more than ${limit.reason}; keeping ${count}${more}`);
+              }
               this.scale(count + delta);
             },
           },
@@ -135,6 +151,7 @@ class PrimaryCluster extends EventEmitter<ClusterEvents> implements Cluster {
           await drainOutput(plan.options.grace);
           settle(r);
         });
+        if (this.abortError) return sup.abort(this.abortError);
         if (this.stopRequested !== undefined) return void sup.stop(this.stopRequested);
         sup.start();
       },
@@ -161,11 +178,17 @@ class PrimaryCluster extends EventEmitter<ClusterEvents> implements Cluster {
     this.stopRequested = Boolean(options.force) || Boolean(this.stopRequested);
     return this.closed;
   }
+  /** Ends the cluster with `error` (its exit code, 1): workers drain as in a stop. */
+  abort(error: UniclusterError): void {
+    if (this.supervisor) return this.supervisor.abort(error);
+    this.abortError ??= error;
+  }
   reload(): Promise<boolean> {
     return this.reloader?.request() ?? Promise.resolve(false);
   }
   scale(workers: number): number {
     if (!Number.isInteger(workers)) throw usageError(`scale() takes a whole number, not ${workers}`);
+    if (workers > this.limit.max) throw usageError(`scale(${workers}) is more than ${this.limit.reason}`, this.limit.hint?.replace("--allow-many-workers", "allowManyWorkers: true"));
     return this.supervisor?.scale(Math.max(1, workers)) ?? 0;
   }
 }
@@ -215,13 +238,20 @@ export function launch(options: LaunchOptions): Cluster {
   const plan = planLaunch(options);
   watchStdio();
   const log = options.log === false ? () => {} : (options.log ?? defaultLog);
-  const handle = new PrimaryCluster(plan, log, options.signals ?? true);
+  const handle = new PrimaryCluster(plan, log, options.signals ?? true, workerLimit(availableCores(), options.allowManyWorkers === true));
   if (options.primary) {
     void Promise.resolve()
       .then(options.primary)
       .catch((err: unknown) => {
-        log(`primary() failed: ${(err as Error)?.message ?? String(err)}`);
-        void handle.stop();
+        const error = new UniclusterError("E_PRIMARY_FAILED", `primary() failed: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`, { cause: err });
+        log(`${error.message}; stopping the cluster`);
+        if (err instanceof Error && err.stack) log(err.stack);
+        handle.abort(error);
+        // Same-file mode has no CLI to turn the result into an exit code: the process that ran
+        // the failing primary() ends with 1, as it would on an uncaught error (unless the app set one).
+        void handle.closed.then(() => {
+          if (!process.exitCode) process.exitCode = 1;
+        });
       });
   }
   return handle;

@@ -1,8 +1,9 @@
 /**
  * Keeps N workers running: one slot per worker id, restarts with backoff, gives up on crash
- * loops, scales, swaps a slot's worker for a replacement (reload), stops everything gracefully.
- * Knows workers only through the Strategy interface and the protocol; every failure ends in one
- * close path (`fail` -> `stop` -> `maybeFinish`).
+ * loops (only while no other worker serves: give-up.ts), scales, swaps a slot's worker for a
+ * replacement (reload), stops everything gracefully. Knows workers only through the Strategy
+ * interface and the protocol; every failure ends in one close path (`fail` -> `stop` ->
+ * `maybeFinish`), and the exit code describes the final stop: 0 only if every worker drained.
  */
 import type { EventEmitter } from "node:events";
 import process from "node:process";
@@ -10,10 +11,12 @@ import { UniclusterError } from "../errors.js";
 import type { ResolvedOptions } from "../options.js";
 import { type ShutdownReason, workerEnv } from "../protocol.js";
 import type { Strategy } from "../strategy/types.js";
-import { BACKOFF, restartDelay } from "./backoff.js";
+import { restartDelay } from "./backoff.js";
 import type { ClusterEvents, CloseResult } from "./events.js";
 import { describeError, describeExit, urlOf } from "./format.js";
+import { type Degraded, degradedLine, giveUpRule } from "./give-up.js";
 import { forward } from "./output.js";
+import { StopOutcome } from "./stop-outcome.js";
 import { Worker } from "./worker.js";
 
 export interface Slot {
@@ -29,6 +32,8 @@ export interface Slot {
   restartTimer?: ReturnType<typeof setTimeout>;
   /** Scaled away: its workers drain, nothing restarts it. */
   removed: boolean;
+  /** Failing past a give-up rule while other workers serve (give-up.ts); cleared when it serves again. */
+  degraded?: Degraded;
 }
 
 export interface SupervisorConfig {
@@ -47,7 +52,8 @@ export class Supervisor {
   private readonly shownCauses = new Set<string>();
   private stopping = false;
   private everReady = false;
-  private graceExpired = false;
+  /** What the final stop saw: its exit code. */
+  private readonly outcome = new StopOutcome();
   private fatal?: UniclusterError;
   private result?: CloseResult;
   readonly closed: Promise<CloseResult>;
@@ -73,6 +79,16 @@ export class Supervisor {
   /** Live slot workers: id, pid, readiness. */
   workers(): Array<{ id: number; pid: number | undefined; ready: boolean }> {
     return [...this.slots.values()].flatMap((s) => (s.worker ? [{ id: s.id, pid: s.worker.pid, ready: s.worker.ready }] : []));
+  }
+
+  /** Slots failing past a give-up rule while others serve: id, what fails, since when (epoch ms). */
+  degradedSlots(): Array<{ id: number; symptom: string; since: number }> {
+    return [...this.slots.values()].flatMap((s) => (s.degraded ? [{ id: s.id, symptom: s.degraded.symptom, since: s.degraded.since }] : []));
+  }
+
+  /** Slots whose worker is ready and not asked to stop. */
+  private serving(): number {
+    return [...this.slots.values()].filter((s) => s.worker?.ready && !s.worker.stopping).length;
   }
 
   slotIds(): number[] {
@@ -112,14 +128,17 @@ export class Supervisor {
     const w = new Worker(slot.id, proc, hooks, this.opts.readyTimeout, this.opts.readyOn);
     this.all.add(w);
     slot[role] = w;
-    this.log(`${role === "incoming" ? "replacement " : ""}${w.label} started`);
+    // A degraded slot retries quietly: its line said so once.
+    if (!slot.degraded) this.log(`${role === "incoming" ? "replacement " : ""}${w.label} started`);
     this.emit("worker:start", { id: slot.id, pid: w.pid });
     return w;
   }
 
   private onReady(slot: Slot, w: Worker): void {
-    this.log(`${w.label} ready${w.address ? ` on ${urlOf(w.address)}` : ""}`);
+    // A degraded slot's retries are quiet; its "recovered" line says when one is ready.
+    if (!slot.degraded) this.log(`${w.label} ready${w.address ? ` on ${urlOf(w.address)}` : ""}`);
     this.emit("worker:ready", { id: slot.id, pid: w.pid, address: w.address });
+    if (slot.worker === w) this.recoverWhenSteady(slot, w);
     if (this.everReady || ![...this.slots.values()].every((s) => s.worker?.ready)) return;
     this.everReady = true;
     const urls = [...new Set([...this.slots.values()].flatMap((s) => (s.worker?.address ? [urlOf(s.worker.address)] : [])))];
@@ -135,10 +154,20 @@ export class Supervisor {
     const expected = w.stopping || this.stopping || slot.removed;
     const error = w.lastError;
     const cause = error ? `: ${describeError(error)}` : !w.ready && code === 0 ? " before it was ready (no server listening, no ready() call)" : "";
+    const last = `${describeExit(code, signal)}${cause}`;
+    // Asked to stop but did not finish its drain (a shutdown hook threw, it crashed meanwhile):
+    // not a clean stop, and the final stop's exit code says so.
+    const drainFailed = expected && !w.killedBy && !w.drainedCleanly(code, signal);
     const repeated = cause !== "" && this.shownCauses.has(cause);
-    if (!expected && cause) this.shownCauses.add(cause);
-    const shown = expected ? "" : repeated ? " (the same error as before)" : cause;
-    this.log(`${role === "incoming" ? "replacement " : ""}${w.label} ${expected ? "stopped" : "exited"} with ${describeExit(code, signal)}${shown}`);
+    if ((!expected || drainFailed) && cause) this.shownCauses.add(cause);
+    const prefix = `${role === "incoming" ? "replacement " : ""}${w.label}`;
+    if (drainFailed) {
+      this.log(`${prefix} failed while draining: ${last}`);
+      if (this.stopping) this.outcome.drainFailed(`worker ${slot.id} (pid ${w.pid}) failed while draining: ${last}`);
+    } else if (!slot.degraded || expected || role !== "worker" || !slot.degraded.seen.has(last)) {
+      this.log(`${prefix} ${expected ? "stopped" : "exited"} with ${describeExit(code, signal)}${expected ? "" : repeated ? " (the same error as before)" : cause}`);
+    }
+    if (slot.degraded && !expected && role === "worker") slot.degraded.seen.add(last);
     this.emit("worker:exit", { id: slot.id, pid: w.pid, code, signal, expected, error });
     if (expected || role !== "worker" || slot.incoming) return this.maybeFinish();
 
@@ -147,32 +176,41 @@ export class Supervisor {
     slot.crashes++;
     slot.startFailures = w.ready ? 0 : slot.startFailures + 1;
 
-    if (!w.ready && error?.code === "EADDRINUSE") {
-      const port = error.port ? `port ${error.port} is already in use` : "the port is already in use";
-      return this.fail(new UniclusterError("E_PORT_IN_USE", `${port} (worker ${slot.id}: ${describeError(error)})`));
-    }
-    if (!w.ready && error?.code === "E_LISTEN_UNSUPPORTED") {
-      return this.fail(new UniclusterError("E_LISTEN_UNSUPPORTED", `worker ${slot.id}: ${error.message}`));
-    }
-    if (!w.ready && error?.code === "E_READY_TIMEOUT" && !this.everReady) {
-      return this.fail(new UniclusterError("E_READY_TIMEOUT", `worker ${slot.id} ${error.message}`));
-    }
-    if (slot.startFailures >= BACKOFF.maxStartFailures) {
-      return this.fail(new UniclusterError("E_CRASH_LOOP", `worker ${slot.id} failed at start-up ${slot.startFailures} times in a row; last: ${describeExit(code, signal)}${cause}`));
-    }
-    if (slot.crashes > this.opts.maxRestarts) {
-      return this.fail(
-        new UniclusterError("E_CRASH_LOOP", `worker ${slot.id} crashed ${slot.crashes} times in a row within ${this.opts.minUptime} ms of starting; last: ${describeExit(code, signal)}${cause}`),
-      );
+    const rule = giveUpRule(slot, { ready: w.ready, code, signal, error, cause }, { everReady: this.everReady, minUptime: this.opts.minUptime, maxRestarts: this.opts.maxRestarts });
+    if (rule) {
+      const serving = this.serving();
+      if (!this.everReady || serving === 0) return this.fail(rule.error);
+      if (!slot.degraded) {
+        slot.degraded = { symptom: rule.symptom, recoverAfter: rule.recoverAfter, since: Date.now(), seen: new Set([last]) };
+        this.log(degradedLine(slot.id, rule.symptom, last, serving, this.slots.size));
+        this.emit("worker:degraded", { id: slot.id, symptom: rule.symptom, cause: last, serving, workers: this.slots.size });
+      }
     }
     this.restart(slot);
+  }
+
+  /** A degraded slot has a ready worker again: recovered now, or once it stayed up (give-up.ts). */
+  private recoverWhenSteady(slot: Slot, w: Worker): void {
+    if (!slot.degraded) return;
+    if (slot.degraded.recoverAfter === 0) return this.recovered(slot, w);
+    w.later(slot.degraded.recoverAfter, () => {
+      if (slot.worker === w) this.recovered(slot, w);
+    });
+  }
+
+  private recovered(slot: Slot, w: Worker): void {
+    if (!slot.degraded) return;
+    const downtime = Date.now() - slot.degraded.since;
+    slot.degraded = undefined;
+    this.log(`worker ${slot.id} recovered: ${w.label} ready after ${Math.round(downtime / 1000)} s degraded; ${this.serving()} of ${this.slots.size} workers serving`);
+    this.emit("worker:recovered", { id: slot.id, pid: w.pid, downtime });
   }
 
   /** Replaces a slot's missing worker after its backoff delay. */
   restart(slot: Slot): void {
     if (this.stopping || slot.removed || slot.worker || slot.restartTimer) return;
     const delay = restartDelay(Math.max(1, slot.crashes));
-    this.log(`restarting worker ${slot.id}${delay ? ` in ${delay} ms` : ""} (crash ${slot.crashes})`);
+    if (!slot.degraded) this.log(`restarting worker ${slot.id}${delay ? ` in ${delay} ms` : ""} (crash ${slot.crashes})`);
     this.emit("worker:restart", { id: slot.id, delay, attempt: slot.crashes });
     slot.restartTimer = setTimeout(() => {
       slot.restartTimer = undefined;
@@ -185,12 +223,19 @@ export class Supervisor {
     const old = slot.worker;
     slot.worker = slot.incoming;
     slot.incoming = undefined;
+    if (slot.worker) this.recoverWhenSteady(slot, slot.worker);
     if (old) this.stopWorker(old, "reload");
     return old;
   }
 
+  /**
+   * Asks `w` to drain. A kill at grace counts against the exit code only when it happens during
+   * the final stop: the exit code describes the stop it ends, not an earlier reload.
+   */
   stopWorker(w: Worker, reason: ShutdownReason): void {
-    w.stop(reason, this.opts.grace, () => (this.graceExpired = true));
+    w.stop(reason, this.opts.grace, () => {
+      if (this.stopping) this.outcome.graceExpired();
+    });
   }
 
   /** Sets the number of workers (at least 1). Removed slots drain; added ones start now. */
@@ -219,11 +264,16 @@ export class Supervisor {
       for (const w of this.all) this.stopWorker(w, "stop");
     }
     if (force && this.all.size > 0) {
-      this.graceExpired = true;
+      this.outcome.graceExpired();
       for (const w of this.all) w.kill();
     }
     this.maybeFinish();
     return this.closed;
+  }
+
+  /** Ends the cluster with `error`: every worker drains as in a stop; `closed` carries the error. */
+  abort(error: UniclusterError): void {
+    this.fail(error);
   }
 
   private fail(error: UniclusterError): void {
@@ -233,8 +283,7 @@ export class Supervisor {
 
   private maybeFinish(): void {
     if (!this.stopping || this.result || this.all.size > 0) return;
-    const error =
-      this.fatal ?? (this.graceExpired ? new UniclusterError("E_GRACE_EXPIRED", `workers outlived the ${this.opts.grace} ms grace and were killed`) : undefined);
+    const error = this.fatal ?? this.outcome.error(this.opts.grace);
     this.result = { code: error ? error.exitCode : 0, error };
     this.emit("close", this.result);
     this.resolveClosed(this.result);

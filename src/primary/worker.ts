@@ -19,6 +19,10 @@ export class Worker {
   ready = false;
   /** Asked to stop (or killed on purpose): its exit is expected. */
   stopping = false;
+  /** The primary killed it: it outlived `grace`, or a forced stop. */
+  killedBy?: "grace" | "force";
+  /** Stopped with SIGTERM (it was not ready yet): dying of that signal is a clean stop. */
+  private sigtermed = false;
   gone = false;
   /** The last error the worker reported (shown when it exits). */
   lastError?: ErrorInfo;
@@ -89,8 +93,12 @@ export class Worker {
   stop(reason: ShutdownReason, grace: number, onGraceExpired: () => void): void {
     if (this.stopping || this.gone) return;
     this.stopping = true;
-    if (!this.ready || !this.proc.send(toWorker(reason))) this.proc.kill("SIGTERM");
+    if (!this.ready || !this.proc.send(toWorker(reason))) {
+      this.sigtermed = true;
+      this.proc.kill("SIGTERM");
+    }
     this.later(grace, () => {
+      this.killedBy = "grace";
       onGraceExpired();
       this.hooks.log(`${this.label} still running after ${grace} ms grace; killing it`);
       this.proc.kill("SIGKILL");
@@ -99,7 +107,17 @@ export class Worker {
 
   kill(): void {
     this.stopping = true;
+    this.killedBy ??= "force";
     this.proc.kill("SIGKILL");
+  }
+
+  /**
+   * Whether an exit after a stop request ended its drain: code 0 (the worker runtime exits 0 once
+   * its servers closed and every shutdown hook settled, 1 if a hook failed), or, for a worker
+   * stopped before it was ready, the SIGTERM it was sent (it may not have had its handler yet).
+   */
+  drainedCleanly(code: number | null, signal: NodeJS.Signals | null): boolean {
+    return (code === 0 && !signal) || (this.sigtermed && signal === "SIGTERM");
   }
 
   private onMessage(raw: unknown): void {

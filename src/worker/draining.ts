@@ -1,3 +1,4 @@
+import { holdChannel } from "./channel.js";
 import { trackServer } from "./servers.js";
 
 /**
@@ -51,12 +52,16 @@ export function nativeDrain(): NativeDrain {
   return {
     isDraining: () => draining,
     track(stop) {
+      // The server keeps the process alive itself; the hold keeps the primary's shutdown request
+      // audible where only a 'message' listener can (Bun 1.1.20, channel.ts).
+      const release = holdChannel();
       trackServer({
         drain: (idleWindowMs) =>
           (stopped ??= (async () => {
             draining = true;
             await new Promise((resolve) => setTimeout(resolve, idleWindowMs));
             await stop();
+            release();
           })()),
       });
     },

@@ -11,6 +11,7 @@ import { flushStdio, watchStdio } from "../flush-stdio.js";
 import { capabilitiesOf } from "../runtime/capabilities.js";
 import { decodeProbed, PROBED_ENV } from "../runtime/probed.js";
 import { detectRuntime } from "../runtime/detect.js";
+import { holdChannel, listenToPrimary, parentPid } from "./channel.js";
 import { workerRuntimeFor } from "./runtimes/index.js";
 import { drainAll, patchNodeListen } from "./servers.js";
 import { getWorkerState, setWorkerState, type ShutdownContext, type ShutdownHook, type WorkerState } from "./state.js";
@@ -85,10 +86,13 @@ export function reportFatal(err: unknown, then?: () => void): void {
   if (!then) return;
   if (!sent) return then();
   let done = false;
+  // The acknowledgement comes over the channel: keep listening for it.
+  const release = holdChannel();
   const finish = () => {
     if (done) return;
     done = true;
     clearTimeout(timer);
+    release();
     then();
   };
   const timer = setTimeout(finish, ACK_TIMEOUT_MS);
@@ -112,6 +116,8 @@ export function installWorker(): WorkerState {
   const state: WorkerState = {
     hooks,
     markReady(source) {
+      // An explicit ready() keeps the worker listening to the primary (channel.ts: Bun 1.1.20).
+      if (source === "message" && !isReady) holdChannel();
       if (isReady || (readyOn === "message" && source === "listen")) return;
       isReady = true;
       send({ unicluster: PROTOCOL, type: "ready" });
@@ -123,21 +129,27 @@ export function installWorker(): WorkerState {
   };
 
   async function runShutdown(reason: ShutdownContext["reason"]): Promise<void> {
+    // The primary's grace decides how long a stop may take, not an event loop that runs dry
+    // while a hook waits on nothing (channel.ts).
+    holdChannel();
     const drained = drainAll(IDLE_WINDOW_MS);
     const results = await Promise.allSettled([...hooks].map(async (hook) => hook({ reason, drained })));
     await drained;
     if (strategy === "cluster" && reason !== "primary-gone") await new Promise((r) => setTimeout(r, CLUSTER_LINGER_MS));
-    let failed = false;
+    let failure: unknown;
     for (const r of results) {
       if (r.status === "rejected") {
-        failed = true;
+        failure ??= r.reason;
         console.error(`unicluster: worker ${id}: shutdown hook failed:`, r.reason);
       }
     }
     // What the app wrote (its shutdown logs) must reach the primary first; if the primary never
     // reads, its --grace SIGKILL bounds this.
     await flushStdio(Number.POSITIVE_INFINITY);
-    process.exit(failed ? 1 : 0);
+    if (failure === undefined) process.exit(0);
+    // The primary names this worker's failed drain in its exit line and the launcher's exit code.
+    const what = failure instanceof Error ? `${failure.name}: ${failure.message}` : String(failure);
+    reportFatal(new Error(`shutdown hook failed: ${what}`), () => process.exit(1));
   }
 
   const onListening = (address: { address: string; port: number }) => {
@@ -157,7 +169,7 @@ export function installWorker(): WorkerState {
   });
   adapter.patchNativeServer?.({ strategy, caps, idleWindowMs: IDLE_WINDOW_MS, onListening });
 
-  process.on("message", (raw: unknown) => {
+  listenToPrimary((raw: unknown) => {
     const msg = parseToWorker(raw);
     if (msg?.type === "shutdown") void state.shutdown(msg.reason);
     else if (msg?.type === "error-ack") ackWaiters.splice(0).forEach((fn) => fn());
@@ -173,11 +185,11 @@ export function installWorker(): WorkerState {
   };
   process.on("disconnect", onPrimaryGone);
   // A second line of defence: re-parenting. Under load, Deno 2.7.14 workers now and then never
-  // saw 'disconnect' after the primary's SIGKILL (test/e2e deno2.7, 1 run in ~4). process.ppid is
-  // live on Node, Bun 1.4.5 and Deno; Bun 1.1.20 caches it (there 'disconnect' is reliable).
+  // saw 'disconnect' after the primary's SIGKILL (test/e2e deno2.7, 1 run in ~4); Bun 1.1.20
+  // never does while its 'message' listener is detached (channel.ts), and caches process.ppid.
   if (primaryPid) {
     setInterval(() => {
-      if (String(process.ppid) !== primaryPid) onPrimaryGone();
+      if (String(parentPid()) !== primaryPid) onPrimaryGone();
     }, PPID_CHECK_MS).unref();
   }
   // Ctrl-C sends SIGINT to the whole process group: the primary orchestrates the stop, so the
@@ -186,7 +198,8 @@ export function installWorker(): WorkerState {
   process.on("SIGTERM", () => void state.shutdown("signal"));
   // Observe (not handle) fatal errors, so the primary can name the cause of the exit.
   process.on("uncaughtExceptionMonitor", (err: unknown) => reportFatal(err));
-  // The IPC channel stays referenced: node:cluster workers wait on it for their listen handles.
+  // The IPC channel is referenced only while something needs it (channel.ts): a script that
+  // ends without a server exits, as it would outside unicluster.
 
   setWorkerState(state);
   return state;

@@ -8,6 +8,7 @@ import { createRequire } from "node:module";
 import type { Server as NetServer } from "node:net";
 import { UniclusterError } from "../errors.js";
 import type { ListenAddress } from "../protocol.js";
+import { holdChannel } from "./channel.js";
 import { planListen } from "./listen-args.js";
 
 /** A server this worker opened, reduced to what a graceful stop needs. */
@@ -158,6 +159,24 @@ function trackNodeServer(server: NetServer, policy: ListenPolicy): void {
   server.once("close", forget);
 }
 
+/**
+ * The worker's IPC channel keeps it alive from a listen() call until that server closes (or its
+ * listen fails): a node:cluster worker's listen and connections go over the channel (channel.ts).
+ */
+function holdWhileListening(server: NetServer): void {
+  const release = holdChannel();
+  const onError = () => {
+    if (!server.listening) done();
+  };
+  const done = () => {
+    server.off("close", done);
+    server.off("error", onError);
+    release();
+  };
+  server.once("close", done);
+  server.on("error", onError);
+}
+
 const PATCHED = Symbol.for("unicluster.listenPatched");
 const IN_LISTEN = Symbol.for("unicluster.inListen");
 
@@ -186,6 +205,7 @@ export function patchNodeListen(policy: ListenPolicy): void {
         }
       }
       trackNodeServer(this, policy);
+      holdWhileListening(this);
       this[IN_LISTEN] = true;
       listenDepth++;
       try {

@@ -49,6 +49,35 @@ describe.each([["node24"], ["bun"], ["deno"]])("%s: workers that die at start", 
   }
 });
 
+describe.each(Object.keys(CELLS).map((id) => [id]))("%s: a script without a server", (id) => {
+  const cell = CELLS[id]!;
+  it("that ends at once is seen as exited at once: exit 1 in seconds, not after --ready-timeout", async () => {
+    const t0 = Date.now();
+    const p = launch(cell, ["-w", "1", fixture("ends-at-once.cjs")]);
+    const { code } = await p.exited(20_000);
+    console.log(`[timing] ${id} script that ends at once: exit ${code} after ${Date.now() - t0} ms`);
+    expect(code, p.stderr()).toBe(1);
+    expect(p.stderr()).toMatch(/worker 1 \(pid \d+\) exited with code 0 before it was ready \(no server listening, no ready\(\) call\)/);
+    expect(p.stderr()).toMatch(/unicluster: worker 1 failed at start-up 5 times in a row; last: code 0 before it was ready/);
+    expect(Date.now() - t0).toBeLessThan(15_000);
+  });
+
+  it("that never listens still exits when its launcher is SIGKILLed (no orphan)", async () => {
+    const p = launch(cell, ["-w", "1", fixture("never-ready.cjs")]);
+    // Once its script runs, the worker runtime is installed (a worker orphaned before that runs
+    // as an ordinary process: the preload only installs in a child of a live primary).
+    const pid = Number((await p.waitFor(/never-ready (\d+) running/))[1]);
+    p.child.kill("SIGKILL");
+    await until(() => !isAlive(pid), 3_000, `worker ${pid} to exit`);
+  });
+
+  it("that stays alive on a timer but never listens still gets --ready-timeout", async () => {
+    const p = launch(cell, ["-w", "1", "--ready-timeout", "1500", fixture("never-ready.cjs")]);
+    expect((await p.exited(15_000)).code).toBe(1);
+    expect(p.stderr()).toMatch(/unicluster: worker 1 not ready within 1500 ms \(no server listening and no ready\(\) call\)$/m);
+  });
+});
+
 describe.each([["node24"], ["bun"], ["deno"]])("%s: faults while running", (id) => {
   const node24 = CELLS[id]!;
   it(`a worker that ignores the shutdown request is killed at --grace; the stop completes`, async () => {

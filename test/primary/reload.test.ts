@@ -109,6 +109,27 @@ describe("scaling and limits", () => {
     await stopCleanly(p, []);
   });
 
+  // `taskset -c 0`: one core for the launcher, so the limit is 4 workers on any machine.
+  it("SIGTTIN stops at 4x the cores: one line why, the count kept", async () => {
+    const port = await freePort();
+    const p = start("taskset", ["-c", "0", ...node20.cli(["-w", "4", fixture("http-cjs.cjs")]).flat()], { env: { PORT: String(port) } });
+    await p.waitFor(/all 4 workers ready/);
+    p.child.kill("SIGTTIN");
+    await p.waitFor(/SIGTTIN received: 5 workers would be more than 4x the 1 available cores; keeping 4 \(start with --allow-many-workers to allow more\)/);
+    expect(p.stderr()).not.toMatch(/scaled from/);
+    const workers = await distinctWorkers(port, 4);
+    await stopCleanly(p, workers.keys());
+  });
+
+  it("the library's scale() past the limit throws E_USAGE and keeps the count", async () => {
+    const p = start("taskset", ["-c", "0", ...node20.run(fixture("library-scale.mjs")).flat()], { env: { PORT: String(await freePort()) } });
+    expect((await p.exited(30_000)).code, p.output()).toBe(0);
+    expect(p.stdout()).toContain("scale(5) threw E_USAGE: scale(5) is more than 4x the 1 available cores\n");
+    expect(p.stdout()).toContain("workers 1\n");
+    expect(p.stdout()).toContain("scale(4) 4\n");
+    expect(p.stdout()).toContain("closed 0");
+  });
+
   it("a worker over --max-memory is replaced, new first, without a failed request", async () => {
     const port = await freePort();
     const p = start(...node20.cli(["-w", "2", "--max-memory", "150M", "--memory-interval", "100", fixture("memory-hog.cjs")]), { env: { PORT: String(port) } });
