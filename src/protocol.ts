@@ -56,8 +56,10 @@ export interface ErrorInfo {
   readonly name: string;
   readonly message: string;
   readonly code?: string;
-  /** For listen errors: the port involved. */
+  /** For listen errors: the port involved (Node says -1 for a unix socket). */
   readonly port?: number;
+  /** For listen errors: the address or unix socket path involved. */
+  readonly address?: string;
 }
 
 export type FromWorker =
@@ -109,6 +111,7 @@ export function parseFromWorker(msg: unknown): FromWorker | null {
           message: clip(e.message),
           code: typeof e.code === "string" ? clip(e.code) : undefined,
           port: typeof e.port === "number" && Number.isInteger(e.port) ? e.port : undefined,
+          address: typeof e.address === "string" ? clip(e.address) : undefined,
         },
       };
     }

@@ -7,6 +7,13 @@ import type { RuntimeInfo } from "../runtime/detect.js";
 
 const TS_EXTENSIONS = new Set([".ts", ".mts", ".cts", ".tsx"]);
 
+/** Runtime flags that can make a `.ts` entry load: a preload or loader, or type stripping. */
+const TS_ENABLING_FLAG = /^(--import|--require|-r|--loader|--experimental-loader|--experimental-strip-types|--experimental-transform-types)(=|$)/;
+
+function mayLoadTypeScript(flag: string): boolean {
+  return TS_ENABLING_FLAG.test(flag);
+}
+
 export function resolveScript(script: string, cwd: string, rt: RuntimeInfo, caps: Capabilities, execArgv: readonly string[]): string {
   const file = path.resolve(cwd, script);
   let stat;
@@ -22,7 +29,8 @@ export function resolveScript(script: string, cwd: string, rt: RuntimeInfo, caps
     throw new UniclusterError("E_SCRIPT", `script is not readable: ${file}`);
   }
   // A loader given through --exec-arg (e.g. --import=tsx) may make .ts work: then trust the user.
-  if (TS_EXTENSIONS.has(path.extname(file)) && !caps.typescript.supported && execArgv.length === 0) {
+  // Any other flag (--max-old-space-size=64) cannot, and must not switch the check off.
+  if (TS_EXTENSIONS.has(path.extname(file)) && !caps.typescript.supported && !execArgv.some(mayLoadTypeScript)) {
     throw new UniclusterError("E_RUNTIME_UNSUPPORTED", `${rt.name} ${rt.version} cannot run a TypeScript entry as is: ${path.basename(file)}`, {
       hint: "use Node >= 22.18, Bun or Deno; or compile to .js; or pass a loader: --exec-arg=--import=tsx",
     });

@@ -13,6 +13,7 @@ import type { Strategy } from "../strategy/types.js";
 import { BACKOFF, restartDelay } from "./backoff.js";
 import type { ClusterEvents, CloseResult } from "./events.js";
 import { describeError, describeExit, urlOf } from "./format.js";
+import { portInUse } from "./port-in-use.js";
 import { forward } from "./output.js";
 import { Worker } from "./worker.js";
 
@@ -147,10 +148,7 @@ export class Supervisor {
     slot.crashes++;
     slot.startFailures = w.ready ? 0 : slot.startFailures + 1;
 
-    if (!w.ready && error?.code === "EADDRINUSE") {
-      const port = error.port ? `port ${error.port} is already in use` : "the port is already in use";
-      return this.fail(new UniclusterError("E_PORT_IN_USE", `${port} (worker ${slot.id}: ${describeError(error)})`));
-    }
+    if (!w.ready && error?.code === "EADDRINUSE") return this.fail(portInUse(slot.id, error, this.config.strategy.name));
     if (!w.ready && error?.code === "E_LISTEN_UNSUPPORTED") {
       return this.fail(new UniclusterError("E_LISTEN_UNSUPPORTED", `worker ${slot.id}: ${error.message}`));
     }

@@ -54,12 +54,13 @@ const ACK_TIMEOUT_MS = 500;
 
 export function errorInfo(err: unknown): ErrorInfo {
   if (err instanceof Error) {
-    const e = err as Error & { code?: unknown; port?: unknown; hint?: unknown };
+    const e = err as Error & { code?: unknown; port?: unknown; address?: unknown; hint?: unknown };
     return {
       name: e.name,
       message: typeof e.hint === "string" ? `${e.message} (${e.hint})` : e.message,
       code: typeof e.code === "string" ? e.code : undefined,
       port: typeof e.port === "number" ? e.port : undefined,
+      address: typeof e.address === "string" ? e.address : undefined,
     };
   }
   return { name: "Error", message: String(err) };

@@ -1,0 +1,85 @@
+/**
+ * The `unicluster` command: argv -> options -> launch(). Every UniclusterError becomes one line
+ * (plus a hint) and its exit code: 2 for usage errors, 1 for runtime failures. Loaded by cli.ts
+ * once the launcher's signals are caught.
+ */
+import process from "node:process";
+import type { EarlySignals } from "./cli.js";
+import { parseCli } from "./cli-args.js";
+import { isUniclusterError } from "./errors.js";
+import { explain } from "./explain.js";
+import { CLI_NAMES } from "./option-names.js";
+import { resolveOptions } from "./options.js";
+import { availableCores } from "./primary/plan.js";
+import { launch } from "./primary/launch.js";
+
+declare const __VERSION__: string;
+
+const HELP = `unicluster ${__VERSION__}: run N copies of a server on all cores, sharing one port.
+
+usage: unicluster [options] <script> [script args...]
+       unicluster [options] -- <script> [script args...]
+
+options:
+  -w, --workers <n|max|-K>   workers: a count, max (all cores), or -K (all but K). default: max
+  -s, --strategy <name>      auto (default), cluster (node:cluster) or reuseport (SO_REUSEPORT)
+      --grace <ms>           time a stopping worker gets before SIGKILL. default: 10000
+      --ready-timeout <ms>   time a starting worker gets to become ready. default: 30000
+      --ready <listen|message>  ready when the first server listens (default), or on ready()
+      --exec-arg <flag>      flag for each worker's runtime (repeatable)
+      --max-restarts <n>     consecutive quick crashes of one worker before giving up. default: 10
+      --min-uptime <ms>      uptime after which a worker's crash count resets. default: 5000
+      --reload-batch <n>     workers a rolling reload replaces at once. default: 1
+      --max-memory <size>    replace a worker whose RSS stays above this (512M, 1G). default: none
+      --memory-interval <ms> how often worker memory is sampled. default: 5000
+      --allow-many-workers   allow more than 4x the cores
+  -q, --quiet                no supervisor log lines
+      --explain              show the runtime's capabilities and the strategy auto picks
+  -h, --help                 this help
+  -v, --version              the version
+
+signals: SIGINT/SIGTERM stop gracefully (twice: force); SIGHUP rolling reload;
+         SIGTTIN one worker more; SIGTTOU one worker less (never below 1).
+exit codes: 0 stopped cleanly, 1 failure (crash loop, port in use, grace expired), 2 usage error.`;
+
+function fail(err: unknown): never {
+  if (isUniclusterError(err)) {
+    process.stderr.write(`unicluster: ${err.message}\n${err.hint ? `  hint: ${err.hint}\n` : ""}`);
+    process.exit(err.exitCode);
+  }
+  process.stderr.write(`unicluster: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+}
+
+/** Runs the command; never returns normally for `run` (it exits with the cluster's code). */
+export async function main(argv: readonly string[], early: EarlySignals): Promise<void> {
+  try {
+    await run(argv, early);
+  } catch (err) {
+    fail(err);
+  }
+}
+
+async function run(argv: readonly string[], early: EarlySignals): Promise<void> {
+  const { command, options } = parseCli(argv);
+  if (command === "help") return void process.stdout.write(`${HELP}\n`);
+  if (command === "version") return void process.stdout.write(`${__VERSION__}\n`);
+  if (command === "explain") {
+    const resolved = resolveOptions({ ...options, script: undefined }, availableCores(), CLI_NAMES);
+    process.stdout.write(`unicluster ${__VERSION__}\n${explain(resolved.strategy)}\nworkers: ${resolved.workers}\n`);
+    return;
+  }
+  // Validated here with the CLI's own names, so errors say `--min-uptime`, not `minUptime`.
+  resolveOptions(options, availableCores(), CLI_NAMES);
+  const cluster = launch(options);
+  early.release();
+  if (early.stop) {
+    if (options.log !== false) process.stderr.write(`unicluster: ${early.stop.signal} received before any worker started: stopping\n`);
+    void cluster.stop({ force: early.stop.force });
+  }
+  const result = await cluster.closed;
+  if (result.error) {
+    process.stderr.write(`unicluster: ${result.error.message}\n${result.error.hint ? `  hint: ${result.error.hint}\n` : ""}`);
+  }
+  process.exit(result.code);
+}
