@@ -6,8 +6,10 @@ import { describeError } from "./format.js";
 
 export function portInUse(slot: number, error: ErrorInfo, strategy: StrategyName): UniclusterError {
   const detail = `(worker ${slot}: ${describeError(error)})`;
-  // Node reports port -1 for a unix socket (seen on 20.20 and 24.21): never "port -1".
-  if (error.port !== undefined && error.port > 0) return new UniclusterError("E_PORT_IN_USE", `port ${error.port} is already in use ${detail}`);
+  // Node reports port -1 for a unix socket (seen on 20.20 and 24.21): never "port -1". Bun.serve
+  // gives no port field, only "Failed to start server. Is port 3000 in use?" (1.4.5).
+  const port = error.port !== undefined && error.port > 0 ? error.port : Number(/\bport (\d+)\b/.exec(error.message)?.[1] ?? 0);
+  if (port > 0) return new UniclusterError("E_PORT_IN_USE", `port ${port} is already in use ${detail}`);
   if (error.address && (error.address.includes("/") || error.address.startsWith("\0"))) {
     return new UniclusterError("E_PORT_IN_USE", `unix socket ${error.address} is already in use ${detail}`, {
       hint:

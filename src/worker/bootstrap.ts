@@ -5,7 +5,7 @@
  */
 import path from "node:path";
 import process from "node:process";
-import { installWorker, reportFatal } from "./install.js";
+import { dieOf, installWorker } from "./install.js";
 import { loadScript } from "./load.js";
 
 const [script, ...args] = process.argv.slice(2);
@@ -21,8 +21,6 @@ try {
   await loadScript(file);
 } catch (err) {
   // Import-time failure (syntax error, throw at top level, failed top-level await): tell the
-  // primary, then fail the way the runtime would, with its own error print-out.
-  reportFatal(err, () => {
-    throw err;
-  });
+  // primary, then fail the way the runtime would, with its own error print-out the first time.
+  dieOf(err);
 }

@@ -46,9 +46,14 @@ function send(msg: FromWorker): boolean {
 /**
  * Callers waiting for the primary to acknowledge a fatal report before the worker dies. Without
  * the wait a worker that throws right after sending loses the message on Deno 2.9.6 (test/e2e
- * deno "throws at start-up"); an acknowledgement is the one signal every runtime gives.
+ * deno "throws at start-up"); an acknowledgement is the one signal every runtime gives. Each is
+ * called with the acknowledgement's `print` (true when the primary has not shown this cause yet).
  */
-const ackWaiters: Array<() => void> = [];
+const ackWaiters: Array<(print: boolean) => void> = [];
+/** The acknowledgement, once it came: a worker dies of one error, so one is enough. */
+let acked: { print: boolean } | undefined;
+/** Whether the fatal report is out: sent once per process (the first fatal error is the cause). */
+let fatalSent = false;
 /** Longest a dying worker waits for the acknowledgement, in ms. */
 const ACK_TIMEOUT_MS = 500;
 
@@ -66,32 +71,71 @@ export function errorInfo(err: unknown): ErrorInfo {
   return { name: "Error", message: String(err) };
 }
 
-const reported = new WeakSet<object>();
-
 /**
- * Tells the primary about an error that is ending this worker (shown in its exit line), once per
- * error object; `then` runs when the report is out.
+ * Tells the primary about the error that is ending this worker (shown in its exit line), once per
+ * process: Deno 2.9.6 calls uncaughtExceptionMonitor even for an error the bootstrap catches, so
+ * the same error can come twice. `then` runs when the primary has acknowledged it (or after
+ * ACK_TIMEOUT_MS), with whether its stack trace may be printed.
  */
-export function reportFatal(err: unknown, then?: () => void): void {
-  // Deno 2.9.6 calls uncaughtExceptionMonitor even for an error the bootstrap catches, so the
-  // same error can come twice: send it once, but always honour a caller waiting to rethrow.
-  if (typeof err === "object" && err !== null) {
-    if (reported.has(err) && !then) return;
-    reported.add(err);
-  }
-  const msg: FromWorker = { unicluster: PROTOCOL, type: "error", error: errorInfo(err), fatal: true };
-  const sent = send(msg);
+export function reportFatal(err: unknown, then?: (print: boolean) => void): void {
+  const sent = fatalSent || send({ unicluster: PROTOCOL, type: "error", error: errorInfo(err), fatal: true });
+  fatalSent = sent;
   if (!then) return;
-  if (!sent) return then();
+  if (!sent) return then(true);
+  if (acked) return then(acked.print);
   let done = false;
-  const finish = () => {
+  const finish = (print: boolean) => {
     if (done) return;
     done = true;
     clearTimeout(timer);
-    then();
+    then(print);
   };
-  const timer = setTimeout(finish, ACK_TIMEOUT_MS);
+  const timer = setTimeout(() => finish(true), ACK_TIMEOUT_MS);
   ackWaiters.push(finish);
+}
+
+/**
+ * unicluster's own failures, which the primary states in one line (`port N is already in use`,
+ * E_LISTEN_UNSUPPORTED): a stack trace into our worker code would only bury that line.
+ */
+function isOwnFailure(err: unknown): boolean {
+  const e = err as { name?: unknown; code?: unknown } | null;
+  return typeof e === "object" && e !== null && (e.name === "UniclusterError" || e.code === "EADDRINUSE");
+}
+
+let dying = false;
+
+/**
+ * Ends the worker because of `err` (a throw at import, an uncaught exception) with exit code 1, as
+ * the runtime would: reports it, prints it the first time the primary sees this cause, and exits
+ * quietly for a cause already shown (by another worker, an earlier restart) or for one of
+ * unicluster's own, which the primary states in one line. We print it ourselves (console.error:
+ * the stack and the error's own fields) rather than rethrow it for the runtime to print: Bun
+ * 1.4.5 shows a rethrown error with the stack of the rethrow, not the app's.
+ */
+export function dieOf(err: unknown): void {
+  if (dying) return;
+  dying = true;
+  reportFatal(err, (print) => {
+    if (print && !isOwnFailure(err)) console.error(err);
+    process.exit(1);
+  });
+}
+
+/**
+ * Our `uncaughtException` listener: it makes the worker die through `dieOf`. If the app has
+ * listeners of its own, the error is the app's to handle and we stay out of it, as the runtime
+ * would without us.
+ */
+function onUncaught(err: unknown): void {
+  if (process.listenerCount("uncaughtException") > 1) return;
+  dieOf(err);
+}
+
+function onUnhandledRejection(reason: unknown): void {
+  if (process.listenerCount("unhandledRejection") > 1) return;
+  reportFatal(reason);
+  dieOf(reason);
 }
 
 export function installWorker(): WorkerState {
@@ -148,14 +192,17 @@ export function installWorker(): WorkerState {
     unsupportedHint: adapter.netReusePortRefusal(runtime, caps),
     drainStyle: adapter.drainStyle,
     onListening,
-    onError: (err, then) => reportFatal(err, then),
+    onError: (err) => dieOf(err),
   });
   adapter.patchNativeServer?.({ strategy, caps, idleWindowMs: IDLE_WINDOW_MS, onListening });
 
   process.on("message", (raw: unknown) => {
     const msg = parseToWorker(raw);
     if (msg?.type === "shutdown") void state.shutdown(msg.reason);
-    else if (msg?.type === "error-ack") ackWaiters.splice(0).forEach((fn) => fn());
+    else if (msg?.type === "error-ack") {
+      acked ??= { print: msg.print };
+      ackWaiters.splice(0).forEach((fn) => fn(acked!.print));
+    }
   });
   // The primary died (even by SIGKILL): its end of the IPC channel closed. Exit quickly so no
   // orphan keeps the port; in-flight requests get a brief chance to finish.
@@ -181,6 +228,11 @@ export function installWorker(): WorkerState {
   process.on("SIGTERM", () => void state.shutdown("signal"));
   // Observe (not handle) fatal errors, so the primary can name the cause of the exit.
   process.on("uncaughtExceptionMonitor", (err: unknown) => reportFatal(err));
+  process.on("uncaughtException", onUncaught);
+  // Bun 1.4.5 ends a worker on an unhandled rejection without either event above, printing it
+  // each time: this listener makes it die through dieOf too. On Node >= 15 the default already
+  // raises it as an uncaught exception; a listener replaces that, with the same end (exit 1).
+  process.on("unhandledRejection", onUnhandledRejection);
   // The IPC channel stays referenced: node:cluster workers wait on it for their listen handles.
 
   setWorkerState(state);

@@ -33,8 +33,8 @@ export interface ListenPolicy {
   readonly drainStyle: "net-close" | "delayed-close";
   /** Called once per server when it starts listening. */
   onListening(address: ListenAddress): void;
-  /** Tells the primary about a server error, then calls `then` (once the message is out). */
-  onError(err: unknown, then: () => void): void;
+  /** A server error nobody else handles: the worker reports it and dies of it. */
+  onError(err: unknown): void;
 }
 
 let listenDepth = 0;
@@ -109,14 +109,11 @@ function trackNodeServer(server: NetServer, policy: ListenPolicy): void {
   }
   server.on("listening", () => policy.onListening(addressOf(server)));
   // Listen errors (EADDRINUSE) reach the primary, so it can name the cause. With no listener of
-  // the app's own the error must still crash the worker as it would have: rethrow, after the
-  // report is out (the process dies at once on an uncaught error, and some runtimes never call
-  // uncaughtExceptionMonitor: Deno 2.7.14).
+  // the app's own the error must still end the worker as it would have; it is reported first
+  // (the process dies at once on an uncaught error, and some runtimes never call
+  // uncaughtExceptionMonitor: Deno 2.7.14), and EADDRINUSE ends it without a stack trace.
   server.on("error", (err: unknown) => {
-    const appHandles = server.listenerCount("error") > 1;
-    policy.onError(err, () => {
-      if (!appHandles) throw err;
-    });
+    if (server.listenerCount("error") === 1) policy.onError(err);
   });
   const entry: TrackedServer = {
     drain: (idleWindowMs) =>
