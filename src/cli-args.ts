@@ -30,6 +30,7 @@ const LONG: Record<string, Spec> = {
   "max-memory": { key: "maxMemory", takesValue: true },
   "memory-interval": { key: "memoryInterval", takesValue: true },
   "min-uptime": { key: "minUptime", takesValue: true },
+  "pid-file": { key: "pidFile", takesValue: true },
   "allow-many-workers": { key: "allowManyWorkers", takesValue: false },
   quiet: { key: "quiet", takesValue: false },
   explain: { key: "explain", takesValue: false },
@@ -103,6 +104,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
     reloadBatch: values.reloadBatch === undefined ? undefined : wholeNumber("--reload-batch", values.reloadBatch as string),
     maxMemory: values.maxMemory as string | undefined,
     memoryInterval: values.memoryInterval as string | undefined,
+    pidFile: values.pidFile as string | undefined,
     log: values.quiet ? false : undefined,
   };
   if (command === "run" && !script) throw usageError("no script given", "usage: unicluster [options] <script> [-- script args]");

@@ -32,6 +32,7 @@ options:
       --reload-batch <n>     workers a rolling reload replaces at once. default: 1
       --max-memory <size>    replace a worker whose RSS stays above this (512M, 1G). default: none
       --memory-interval <ms> how often worker memory is sampled. default: 5000
+      --pid-file <path>      write the launcher's pid here (removed at exit): the pid to signal
       --allow-many-workers   allow more than 4x the cores
   -q, --quiet                no supervisor log lines
       --explain              show the runtime's capabilities and the strategy auto picks

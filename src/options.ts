@@ -3,6 +3,8 @@
  * human-written values ("max", "-1", "10s"), validation. Invalid input is a UniclusterError with
  * code E_USAGE, never a crash.
  */
+import { statSync } from "node:fs";
+import path from "node:path";
 import { usageError } from "./errors.js";
 import { LIBRARY_NAMES, type OptionNames } from "./option-names.js";
 
@@ -66,6 +68,13 @@ export interface LaunchOptions {
    * Default true.
    */
   signals?: boolean;
+  /**
+   * A file to write the launcher's pid to once it runs, removed when it ends: for signals sent
+   * from outside (`kill -HUP $(cat app.pid)`) when npx or bunx stands between. Resolved against
+   * the current directory, which must exist. A file naming a live process refuses the start
+   * (E_ALREADY_RUNNING). Default: none.
+   */
+  pidFile?: string;
   /** Where supervisor log lines go: a function, or false for none. Default: stderr. */
   log?: false | ((line: string) => void);
   /** Same-file mode: run in each worker instead of a script. */
@@ -89,6 +98,8 @@ export interface ResolvedOptions {
   /** Bytes; undefined = no limit. */
   readonly maxMemory: number | undefined;
   readonly memoryInterval: number;
+  /** Absolute path; undefined = none. */
+  readonly pidFile: string | undefined;
 }
 
 export const DEFAULTS = {
@@ -165,6 +176,21 @@ function wholeNumber(name: string, value: number | undefined, fallback: number, 
   return value;
 }
 
+/** The pid file as an absolute path; its directory must exist (we never create directories). */
+function pidFilePath(name: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "string" || value === "") throw usageError(`${name} must be a file path`);
+  const file = path.resolve(value);
+  let dir: boolean;
+  try {
+    dir = statSync(path.dirname(file)).isDirectory();
+  } catch {
+    dir = false;
+  }
+  if (!dir) throw usageError(`${name} ${value}: directory ${path.dirname(file)} does not exist`);
+  return file;
+}
+
 /** Validates and fills in defaults. `names`: how errors name the options (CLI flags or keys). */
 export function resolveOptions(opts: LaunchOptions, cores: number, names: OptionNames = LIBRARY_NAMES): ResolvedOptions {
   const n = names.name;
@@ -190,5 +216,6 @@ export function resolveOptions(opts: LaunchOptions, cores: number, names: Option
     reloadBatch: wholeNumber(n.reloadBatch, opts.reloadBatch, DEFAULTS.reloadBatch, 1),
     maxMemory: parseSize(n.maxMemory, opts.maxMemory),
     memoryInterval: Math.max(100, parseDuration(n.memoryInterval, opts.memoryInterval, DEFAULTS.memoryInterval)),
+    pidFile: pidFilePath(n.pidFile, opts.pidFile),
   };
 }

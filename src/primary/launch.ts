@@ -14,7 +14,9 @@ import type { Strategy } from "../strategy/types.js";
 import { readWorkerEnv } from "../protocol.js";
 import type { ClusterEvents, CloseResult } from "./events.js";
 import { type LaunchPlan, planLaunch } from "./plan.js";
+import { bunApiOnNode } from "./bunx.js";
 import { migrateReqWarning } from "./kernel.js";
+import { claimPidFile } from "./pid-file.js";
 import { watchMemory } from "./memory.js";
 import { Reloader } from "./reload.js";
 import { installSignals } from "./signals.js";
@@ -190,7 +192,11 @@ export function launch(options: LaunchOptions): Cluster {
   if (options.worker && readWorkerEnv(process.env)) return new WorkerSide(detectRuntime(), options.worker);
   const plan = planLaunch(options);
   const log = options.log === false ? () => {} : (options.log ?? defaultLog);
+  const releasePidFile = plan.options.pidFile ? claimPidFile(plan.options.pidFile) : undefined;
+  const bunWarning = bunApiOnNode(plan);
+  if (bunWarning) log(`warning: ${bunWarning}`);
   const handle = new PrimaryCluster(plan, log, options.signals ?? true);
+  if (releasePidFile) void handle.closed.then(releasePidFile);
   if (options.primary) {
     void Promise.resolve()
       .then(options.primary)
