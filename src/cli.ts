@@ -14,24 +14,27 @@ export interface EarlySignals {
   stop?: { signal: string; force: boolean };
   /** Signals that mean nothing before workers exist (SIGHUP, SIGTTIN, SIGTTOU): not acted on. */
   readonly ignored: string[];
-  /** Removes the early handlers; call once the cluster has installed its own. */
+  /** Turns the early handlers off; call once the cluster has installed its own. */
   release(): void;
 }
 
 function catchEarlySignals(): EarlySignals {
-  const early: EarlySignals = { ignored: [], release: () => {} };
+  // Released handlers stay installed and do nothing: on Bun 1.1.20 removing one listener of a
+  // signal removes the process's handler for it although another listener remains (seen: SIGTERM
+  // then killed the launcher with 143; test/e2e bun1.1 stop cells).
+  let released = false;
+  const early: EarlySignals = { ignored: [], release: () => void (released = true) };
   // Bound per signal: the name comes from us, not from the runtime's argument (Deno 2.5 passes
   // none; see primary/signals.ts).
-  const handlers: Array<[NodeJS.Signals, () => void]> = [];
   const stopSignals: NodeJS.Signals[] = ["SIGINT", "SIGTERM"];
   // SIGTTIN/SIGTTOU would otherwise stop (suspend) the launcher; no such signals on Windows.
   const otherSignals: NodeJS.Signals[] = process.platform === "win32" ? [] : ["SIGHUP", "SIGTTIN", "SIGTTOU"];
-  for (const s of stopSignals) handlers.push([s, () => (early.stop = { signal: early.stop?.signal ?? s, force: early.stop !== undefined })]);
-  for (const s of otherSignals) handlers.push([s, () => void early.ignored.push(s)]);
-  for (const [s, fn] of handlers) process.on(s, fn);
-  early.release = () => {
-    for (const [s, fn] of handlers) process.off(s, fn);
-  };
+  for (const s of stopSignals) {
+    process.on(s, () => {
+      if (!released) early.stop = { signal: early.stop?.signal ?? s, force: early.stop !== undefined };
+    });
+  }
+  for (const s of otherSignals) process.on(s, () => void (released || early.ignored.push(s)));
   return early;
 }
 

@@ -9,6 +9,7 @@ import { clearTimeout, setInterval, setTimeout } from "node:timers";
 import { type ErrorInfo, type FromWorker, parseToWorker, PROTOCOL, readWorkerEnv } from "../protocol.js";
 import { capabilitiesOf } from "../runtime/capabilities.js";
 import { detectRuntime } from "../runtime/detect.js";
+import { findForeignHolder, foreignHolderError } from "./foreign-holder.js";
 import { workerRuntimeFor } from "./runtimes/index.js";
 import { drainAll, patchNodeListen } from "./servers.js";
 import { getWorkerState, setWorkerState, type ShutdownContext, type ShutdownHook, type WorkerState } from "./state.js";
@@ -187,14 +188,22 @@ export function installWorker(): WorkerState {
   // reuseport: every TCP listen must carry reusePort, through whichever API the runtime honours
   // it (capability table). cluster: the runtime's node:cluster shares node:net servers itself.
   const reuse = strategy === "reuseport";
+  // Where workers bind with SO_REUSEPORT, a stranger with it could join their group unseen:
+  // node:net listens in the reuseport strategy and in Bun's node:cluster; the native servers
+  // whenever our patch gives them reusePort (each patch checks right where it does).
+  const foreignHolder = (port: number, host: string | undefined) => {
+    const h = findForeignHolder(port, host, primaryPid);
+    return h ? foreignHolderError(h) : undefined;
+  };
   patchNodeListen({
+    foreignHolder: reuse || caps.clusterReusePort.supported ? foreignHolder : undefined,
     reusePort: !reuse ? false : caps.reusePortNet.supported ? "net" : "unsupported",
     unsupportedHint: adapter.netReusePortRefusal(runtime, caps),
     drainStyle: adapter.drainStyle,
     onListening,
     onError: (err) => dieOf(err),
   });
-  adapter.patchNativeServer?.({ strategy, caps, idleWindowMs: IDLE_WINDOW_MS, onListening });
+  adapter.patchNativeServer?.({ strategy, caps, idleWindowMs: IDLE_WINDOW_MS, onListening, foreignHolder });
 
   process.on("message", (raw: unknown) => {
     const msg = parseToWorker(raw);
