@@ -23,6 +23,7 @@ export default defineConfig([
     clean: true,
     shims: true,
     // cli.js is only the signal catcher; it loads cli-main.js (src/cli.ts says why).
+    external: [/^node:/, "./cli-main.js"],
     // One self-contained file per entry: fewer modules for the ESM loader at every start
     // (scripts/bench/startup.mjs: launcher 9.3 -> 8.0 ms, worker 20.8 -> 17.1 ms on Node 24).
     splitting: false,

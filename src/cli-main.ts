@@ -10,6 +10,7 @@ import { isUniclusterError } from "./errors.js";
 import { explain } from "./explain.js";
 import { CLI_NAMES } from "./option-names.js";
 import { resolveOptions } from "./options.js";
+import { permissionError } from "./runtime/deno-permissions.js";
 import { availableCores } from "./primary/plan.js";
 import { launch } from "./primary/launch.js";
 
@@ -43,7 +44,9 @@ signals: SIGINT/SIGTERM stop gracefully (twice: force); SIGHUP rolling reload;
          SIGTTIN one worker more; SIGTTOU one worker less (never below 1).
 exit codes: 0 stopped cleanly, 1 failure (crash loop, port in use, grace expired), 2 usage error.`;
 
-function fail(err: unknown): never {
+function fail(input: unknown): never {
+  // A permission Deno refused the launcher anywhere (its environment, spawning workers): named.
+  const err = permissionError(input) ?? input;
   if (isUniclusterError(err)) {
     process.stderr.write(`unicluster: ${err.message}\n${err.hint ? `  hint: ${err.hint}\n` : ""}`);
     process.exit(err.exitCode);

@@ -39,7 +39,8 @@ function catchEarlySignals(): EarlySignals {
 }
 
 const early = catchEarlySignals();
-// A computed specifier: the bundler must leave cli-main.js a module of its own, loaded only now.
-const mainModule = new URL("./cli-main.js", import.meta.url).href;
-const { main } = (await import(mainModule)) as typeof import("./cli-main.js");
+// cli-main.js stays a module of its own (external in tsup.config.ts), loaded only now on Node and
+// Bun. A literal specifier: Deno adds it to the module graph at start-up, so it needs no
+// --allow-read (a computed one did: "Requires read access to .../cli-main.js", Deno 2.9.6).
+const { main } = await import("./cli-main.js");
 await main(process.argv.slice(2), early);

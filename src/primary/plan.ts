@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { usageError } from "../errors.js";
 import { type LaunchOptions, type ResolvedOptions, resolveOptions } from "../options.js";
 import { type Capabilities, capabilitiesOf } from "../runtime/capabilities.js";
+import { adapterFor } from "../runtime/adapter.js";
 import { detectRuntime, type RuntimeInfo } from "../runtime/detect.js";
 import { type StrategyChoice, selectStrategy } from "../strategy/select.js";
 import type { StrategyConfig } from "../strategy/types.js";
@@ -38,6 +39,8 @@ export function planLaunch(input: LaunchOptions): LaunchPlan {
   const capabilities = capabilitiesOf(runtime);
   const options = resolveOptions(input, availableCores());
   const choice = selectStrategy(options.strategy, runtime, capabilities);
+  const refusal = choice.strategy === "cluster" ? adapterFor(runtime).clusterRefusal?.() : undefined;
+  if (refusal) throw usageError(refusal, "use --strategy reuseport, or start the launcher with -A");
   const cwd = path.resolve(input.cwd ?? process.cwd());
   if (input.script !== undefined && input.worker !== undefined) throw usageError("give either script or worker, not both");
 
