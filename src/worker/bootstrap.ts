@@ -5,7 +5,8 @@
  */
 import path from "node:path";
 import process from "node:process";
-import { dieOf, installWorker } from "./install.js";
+import { dieOf } from "./fatal.js";
+import { installWorker } from "./install.js";
 import { loadScript } from "./load.js";
 
 const [script, ...args] = process.argv.slice(2);
