@@ -8,7 +8,7 @@ import type { EarlySignals } from "./cli.js";
 import { parseCli } from "./cli-args.js";
 import { isUniclusterError } from "./errors.js";
 import { explain } from "./explain.js";
-import { CLI_NAMES } from "./option-names.js";
+import { CLI_NAMES, speakCli } from "./option-names.js";
 import { resolveOptions } from "./options.js";
 import { permissionError } from "./runtime/deno-permissions.js";
 import { availableCores } from "./primary/plan.js";
@@ -73,9 +73,8 @@ async function run(argv: readonly string[], early: EarlySignals): Promise<void> 
     process.stdout.write(`unicluster ${__VERSION__}\n${explain(resolved.strategy)}\nworkers: ${resolved.workers}\n`);
     return;
   }
-  // Validated here with the CLI's own names, so errors say `--min-uptime`, not `minUptime`.
-  resolveOptions(options, availableCores(), CLI_NAMES);
-  const cluster = launch(options);
+  // Errors about these options name the CLI's flags (`--min-uptime`, not `minUptime`).
+  const cluster = launch(speakCli(options));
   early.release();
   if (early.stop) {
     if (options.log !== false) process.stderr.write(`unicluster: ${early.stop.signal} received before any worker started: stopping\n`);

@@ -19,6 +19,8 @@ export type NamedOption =
 export interface OptionNames {
   /** The option's name as written in this interface. */
   readonly name: Record<NamedOption, string>;
+  /** `strategy` set to `value`, as written here: `--strategy cluster`, `strategy: "cluster"`. */
+  strategy(value: string): string;
   /** How to write `workers` examples and the many-workers opt-in here. */
   readonly workersExamples: string;
   /** `-K` as written here, for K cores left free. */
@@ -40,6 +42,7 @@ export const LIBRARY_NAMES: OptionNames = {
     memoryInterval: "memoryInterval",
     pidFile: "pidFile",
   },
+  strategy: (v) => `strategy: "${v}"`,
   workersExamples: 'e.g. workers: 4, "max" or -1',
   allButK: (k) => `workers: -${k}`,
   allowManyWorkers: "pass allowManyWorkers: true if you mean it",
@@ -59,7 +62,24 @@ export const CLI_NAMES: OptionNames = {
     memoryInterval: "--memory-interval",
     pidFile: "--pid-file",
   },
+  strategy: (v) => `--strategy ${v}`,
   workersExamples: "e.g. -w 4, -w max, -w -1",
   allButK: (k) => `-${k}`,
   allowManyWorkers: "pass --allow-many-workers if you mean it",
 };
+
+/**
+ * Which names `launch()` speaks for a given options object: the library's, unless the CLI built
+ * the object (`speakCli`). Private to the package, so the public options stay plain data.
+ */
+const cliBuilt = new WeakSet<object>();
+
+/** Marks options built by the CLI: errors about them name its flags. */
+export function speakCli<T extends object>(options: T): T {
+  cliBuilt.add(options);
+  return options;
+}
+
+export function namesFor(options: object): OptionNames {
+  return cliBuilt.has(options) ? CLI_NAMES : LIBRARY_NAMES;
+}

@@ -7,6 +7,7 @@ import path from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { usageError } from "../errors.js";
+import { namesFor } from "../option-names.js";
 import { type LaunchOptions, type ResolvedOptions, resolveOptions } from "../options.js";
 import { type Capabilities, capabilitiesOf } from "../runtime/capabilities.js";
 import { adapterFor } from "../runtime/adapter.js";
@@ -37,10 +38,11 @@ export function distFile(name: "worker.js" | "preload.js"): string {
 export function planLaunch(input: LaunchOptions): LaunchPlan {
   const runtime = detectRuntime();
   const capabilities = capabilitiesOf(runtime);
-  const options = resolveOptions(input, availableCores());
-  const choice = selectStrategy(options.strategy, runtime, capabilities);
+  const names = namesFor(input);
+  const options = resolveOptions(input, availableCores(), names);
+  const choice = selectStrategy(options.strategy, runtime, capabilities, names);
   const refusal = choice.strategy === "cluster" ? adapterFor(runtime).clusterRefusal?.() : undefined;
-  if (refusal) throw usageError(refusal, "use --strategy reuseport, or start the launcher with -A");
+  if (refusal) throw usageError(refusal, `use ${names.strategy("reuseport")}, or start the launcher with -A`);
   const cwd = path.resolve(input.cwd ?? process.cwd());
   if (input.script !== undefined && input.worker !== undefined) throw usageError("give either script or worker, not both");
 

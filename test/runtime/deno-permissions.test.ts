@@ -77,7 +77,7 @@ describe.each([["deno"], ["deno2.7"]])("%s: worker permissions", (id) => {
     const p = launcher(NO_WRITE, ["-s", "cluster", fixture("try-write.cjs")], { TRY_WRITE: tempFile() });
     expect((await p.exited()).code, p.output()).toBe(2);
     expect(p.stderr()).toMatch(ONE_ERROR);
-    expect(p.stderr()).toContain("--strategy cluster on Deno gives every worker all permissions");
+    expect(p.stderr()).toContain("the cluster strategy on Deno gives every worker all permissions");
   });
 
   it("no --allow-sys: one line naming it, exit 2", async () => {

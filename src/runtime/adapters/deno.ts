@@ -40,5 +40,5 @@ export const denoAdapter: RuntimeAdapter = {
   clusterRefusal: () =>
     hasAllPermissions()
       ? undefined
-      : "--strategy cluster on Deno gives every worker all permissions (Deno's node:cluster starts them with -A), more than this launcher has",
+      : "the cluster strategy on Deno gives every worker all permissions (Deno's node:cluster starts them with -A), more than this launcher has",
 };
