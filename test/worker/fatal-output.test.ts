@@ -63,3 +63,13 @@ describe.each([["node24"], ["bun"], ["deno"]])("%s: what a dying worker prints",
     expect(count(p.stderr(), /unhandled-rejection\.cjs:2/), p.output()).toBe(1);
   });
 });
+
+describe("bun: unicluster's own refusal in a worker", () => {
+  it("E_LISTEN_UNSUPPORTED (node:http under reuseport): one line, no stack trace", async () => {
+    const port = await freePort();
+    const p = start(...CELLS.bun!.cli(["-q", "-s", "reuseport", "-w", "2", fixture("http-cjs.cjs")]), { env: { PORT: String(port) } });
+    expect((await p.exited(20_000)).code, p.output()).toBe(1);
+    expect(p.stderr(), p.output()).toMatch(ONE_ERROR);
+    expect(p.stderr()).toContain("Bun's node:http/node:net ignore reusePort");
+  });
+});
