@@ -1,6 +1,6 @@
 /**
- * Command-line parsing. Everything before the script is the launcher's; the script and all that
- * follows it (an optional `--` separator is dropped) belong to the script, as with `node`.
+ * Command-line parsing. Everything before the script is the launcher's (a `--` there ends the
+ * launcher's options); the script and all that follows it belong to the script, as with `node`.
  * Hand-written rather than util.parseArgs because `-w -1` (all cores but one) must read as a
  * value, and parsing must stop at the script.
  */
@@ -30,6 +30,7 @@ const LONG: Record<string, Spec> = {
   "max-memory": { key: "maxMemory", takesValue: true },
   "memory-interval": { key: "memoryInterval", takesValue: true },
   "min-uptime": { key: "minUptime", takesValue: true },
+  "pid-file": { key: "pidFile", takesValue: true },
   "allow-many-workers": { key: "allowManyWorkers", takesValue: false },
   quiet: { key: "quiet", takesValue: false },
   explain: { key: "explain", takesValue: false },
@@ -83,8 +84,9 @@ export function parseCli(argv: readonly string[]): CliArgs {
     if (spec.repeat) values[spec.key] = [...((values[spec.key] as string[] | undefined) ?? []), value];
     else values[spec.key] = value;
   }
-  let args = argv.slice(i);
-  if (args[0] === "--") args = args.slice(1);
+  // Everything after the script is the script's, a `--` included: `node app.js -- --foo` passes
+  // `--` on too (process.argv[2] === "--"), and the script sees what it would under node.
+  const args = argv.slice(i);
 
   const command = values.help ? "help" : values.version ? "version" : values.explain ? "explain" : "run";
   const options: LaunchOptions = {
@@ -102,6 +104,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
     reloadBatch: values.reloadBatch === undefined ? undefined : wholeNumber("--reload-batch", values.reloadBatch as string),
     maxMemory: values.maxMemory as string | undefined,
     memoryInterval: values.memoryInterval as string | undefined,
+    pidFile: values.pidFile as string | undefined,
     log: values.quiet ? false : undefined,
   };
   if (command === "run" && !script) throw usageError("no script given", "usage: unicluster [options] <script> [-- script args]");

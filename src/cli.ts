@@ -1,76 +1,46 @@
 #!/usr/bin/env node
 /**
- * The `unicluster` command: argv -> options -> launch(). Every UniclusterError becomes one line
- * (plus a hint) and its exit code: 2 for usage errors, 1 for runtime failures.
+ * The `unicluster` command's entry. It only catches the launcher's signals, then loads the rest
+ * (`cli-main.js`, its own file: see tsup.config.ts): loading the launcher takes tens of ms, and a
+ * SIGTERM or SIGHUP in that window used to kill it with the runtime's default action (exit
+ * 143/129, workers possibly half started). Signals that arrive before the cluster exists are
+ * handed to it (`EarlySignals`): a stop then ends cleanly with 0 before any worker starts.
  */
 import process from "node:process";
-import { parseCli } from "./cli-args.js";
-import { isUniclusterError } from "./errors.js";
-import { explainProbed } from "./explain.js";
-import { resolveOptions } from "./options.js";
-import { availableCores } from "./primary/plan.js";
-import { launch } from "./primary/launch.js";
-import { flushBeforeExit } from "./primary/output.js";
 
-declare const __VERSION__: string;
-
-const HELP = `unicluster ${__VERSION__}: run N copies of a server on all cores, sharing one port.
-
-usage: unicluster [options] <script> [script args...]
-       unicluster [options] -- <script> [script args...]
-
-options:
-  -w, --workers <n|max|-K>   workers: a count, max (all cores), or -K (all but K). default: max
-  -s, --strategy <name>      auto (default), cluster (node:cluster) or reuseport (SO_REUSEPORT)
-      --grace <ms>           time a stopping worker gets before SIGKILL. default: 10000
-      --ready-timeout <ms>   time a starting worker gets to become ready. default: 30000
-      --ready <listen|message>  ready when the first server listens (default), or on ready()
-      --exec-arg <flag>      flag for each worker's runtime (repeatable)
-      --max-restarts <n>     consecutive quick crashes of one worker before giving up. default: 10
-      --min-uptime <ms>      uptime after which a worker's crash count resets. default: 5000
-      --reload-batch <n>     workers a rolling reload replaces at once. default: 1
-      --max-memory <size>    replace a worker whose RSS stays above this (512M, 1G). default: none
-      --memory-interval <ms> how often worker memory is sampled. default: 5000
-      --allow-many-workers   allow more than 4x the cores
-  -q, --quiet                no supervisor log lines
-      --explain              show the runtime's capabilities and the strategy auto picks
-  -h, --help                 this help
-  -v, --version              the version
-
-signals: SIGINT/SIGTERM stop gracefully (twice: force); SIGHUP rolling reload;
-         SIGTTIN one worker more (up to the -w limit); SIGTTOU one worker less (never below 1).
-exit codes: 0 stopped cleanly (every worker finished its drain), 1 failure (crash loop, port in use,
-            grace expired, a failed drain), 2 usage error.`;
-
-/** The longest the last line may wait for a reader when no stop set a deadline (ms). */
-const FLUSH_MS = 1000;
-
-function fail(err: unknown): never {
-  if (isUniclusterError(err)) {
-    process.stderr.write(`unicluster: ${err.message}\n${err.hint ? `  hint: ${err.hint}\n` : ""}`);
-    process.exit(err.exitCode);
-  }
-  process.stderr.write(`unicluster: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exit(1);
+/** What arrived before the cluster could handle signals itself. */
+export interface EarlySignals {
+  /** The first stop signal (SIGINT/SIGTERM), if any; `force` after a second one. */
+  stop?: { signal: string; force: boolean };
+  /** Signals that mean nothing before workers exist (SIGHUP, SIGTTIN, SIGTTOU): not acted on. */
+  readonly ignored: string[];
+  /** Turns the early handlers off; call once the cluster has installed its own. */
+  release(): void;
 }
 
-async function main(argv: readonly string[]): Promise<void> {
-  const { command, options } = parseCli(argv);
-  if (command === "help") return void process.stdout.write(`${HELP}\n`);
-  if (command === "version") return void process.stdout.write(`${__VERSION__}\n`);
-  if (command === "explain") {
-    const resolved = resolveOptions({ ...options, script: undefined }, availableCores());
-    process.stdout.write(`unicluster ${__VERSION__}\n${await explainProbed(resolved.strategy)}\nworkers: ${resolved.workers}\n`);
-    return;
+function catchEarlySignals(): EarlySignals {
+  // Released handlers stay installed and do nothing: on Bun 1.1.20 removing one listener of a
+  // signal removes the process's handler for it although another listener remains (seen: SIGTERM
+  // then killed the launcher with 143; test/e2e bun1.1 stop cells).
+  let released = false;
+  const early: EarlySignals = { ignored: [], release: () => void (released = true) };
+  // Bound per signal: the name comes from us, not from the runtime's argument (Deno 2.5 passes
+  // none; see primary/signals.ts).
+  const stopSignals: NodeJS.Signals[] = ["SIGINT", "SIGTERM"];
+  // SIGTTIN/SIGTTOU would otherwise stop (suspend) the launcher; no such signals on Windows.
+  const otherSignals: NodeJS.Signals[] = process.platform === "win32" ? [] : ["SIGHUP", "SIGTTIN", "SIGTTOU"];
+  for (const s of stopSignals) {
+    process.on(s, () => {
+      if (!released) early.stop = { signal: early.stop?.signal ?? s, force: early.stop !== undefined };
+    });
   }
-  const cluster = launch(options);
-  const result = await cluster.closed;
-  if (result.error) {
-    process.stderr.write(`unicluster: ${result.error.message}\n${result.error.hint ? `  hint: ${result.error.hint}\n` : ""}`);
-  }
-  // process.exit drops what a pipe has not taken yet (async on POSIX): flush first, bounded.
-  await flushBeforeExit(FLUSH_MS);
-  process.exit(result.code);
+  for (const s of otherSignals) process.on(s, () => void (released || early.ignored.push(s)));
+  return early;
 }
 
-main(process.argv.slice(2)).catch(fail);
+const early = catchEarlySignals();
+// cli-main.js stays a module of its own (external in tsup.config.ts), loaded only now on Node and
+// Bun. A literal specifier: Deno adds it to the module graph at start-up, so it needs no
+// --allow-read (a computed one did: "Requires read access to .../cli-main.js", Deno 2.9.6).
+const { main } = await import("./cli-main.js");
+await main(process.argv.slice(2), early);

@@ -30,7 +30,9 @@ export type ErrorCode =
   /** The launcher itself failed to start workers. Exit 1. */
   | "E_SPAWN"
   /** The cluster was stopped before every worker became ready (the `ready` promise). Exit 1. */
-  | "E_STOPPED";
+  | "E_STOPPED"
+  /** The pid file names a live process: another launcher runs. Exit 1. */
+  | "E_ALREADY_RUNNING";
 
 const EXIT_CODES: Record<ErrorCode, number> = {
   E_USAGE: 2,
@@ -46,6 +48,7 @@ const EXIT_CODES: Record<ErrorCode, number> = {
   E_PRIMARY_FAILED: 1,
   E_SPAWN: 1,
   E_STOPPED: 1,
+  E_ALREADY_RUNNING: 1,
 };
 
 /** Every error unicluster raises on purpose. `message` is one line meant for humans. */

@@ -3,7 +3,10 @@
  * human-written values ("max", "-1", "10s"), validation. Invalid input is a UniclusterError with
  * code E_USAGE, never a crash.
  */
+import { statSync } from "node:fs";
+import path from "node:path";
 import { usageError } from "./errors.js";
+import { LIBRARY_NAMES, type OptionNames } from "./option-names.js";
 
 /** How workers share the port. */
 export type StrategyName = "cluster" | "reuseport";
@@ -65,6 +68,13 @@ export interface LaunchOptions {
    * Default true.
    */
   signals?: boolean;
+  /**
+   * A file to write the launcher's pid to once it runs, removed when it ends: for signals sent
+   * from outside (`kill -HUP $(cat app.pid)`) when npx or bunx stands between. Resolved against
+   * the current directory, which must exist. A file naming a live process refuses the start
+   * (E_ALREADY_RUNNING). Default: none.
+   */
+  pidFile?: string;
   /** Where supervisor log lines go: a function, or false for none. Default: stderr. */
   log?: false | ((line: string) => void);
   /** Same-file mode: run in each worker instead of a script. */
@@ -88,6 +98,8 @@ export interface ResolvedOptions {
   /** Bytes; undefined = no limit. */
   readonly maxMemory: number | undefined;
   readonly memoryInterval: number;
+  /** Absolute path; undefined = none. */
+  readonly pidFile: string | undefined;
 }
 
 export const DEFAULTS = {
@@ -103,24 +115,25 @@ export const DEFAULTS = {
   maxWorkers: 1024,
 } as const;
 
-/** Parses `-w`: `N`, `max`, `-K`. `cores` is the available parallelism. */
-export function parseWorkers(value: number | string | undefined, cores: number, allowMany = false): number {
+/** Parses `-w`: `N`, `max`, `-K`. `cores` is the available parallelism; errors use `names`. */
+export function parseWorkers(value: number | string | undefined, cores: number, allowMany = false, names: OptionNames = LIBRARY_NAMES): number {
   if (value === undefined) return cores;
+  const w = names.name.workers;
   const text = String(value).trim();
   let n: number;
   if (text === "max") n = cores;
   else if (/^-?\d+$/.test(text)) {
     const k = Number(text);
-    if (k === 0) throw usageError("--workers must not be 0", "use a count (4), max, or -K for all cores but K");
+    if (k === 0) throw usageError(`${w} must not be 0`, `use a count (4), max, or -K for all cores but K (${names.workersExamples})`);
     n = k < 0 ? cores + k : k;
     if (k < 0 && n < 1) {
-      throw usageError(`--workers ${text} leaves no worker on ${cores} core${cores === 1 ? "" : "s"}`, cores > 1 ? `use -${cores - 1} at most, or a count` : "use a count");
+      throw usageError(`${w} ${text} leaves no worker on ${cores} core${cores === 1 ? "" : "s"}`, cores > 1 ? `use ${names.allButK(cores - 1)} at most, or a count` : "use a count");
     }
   } else {
-    throw usageError(`--workers must be a whole number, max, or -K, not "${text}"`, "e.g. -w 4, -w max, -w -1");
+    throw usageError(`${w} must be a whole number, max, or -K, not "${text}"`, names.workersExamples);
   }
-  const limit = workerLimit(cores, allowMany);
-  if (n > limit.max) throw usageError(`--workers ${n} is more than ${limit.reason}`, limit.hint);
+  const limit = workerLimit(cores, allowMany, names.allowManyWorkers);
+  if (n > limit.max) throw usageError(`${w} ${n} is more than ${limit.reason}`, limit.hint);
   return n;
 }
 
@@ -134,10 +147,10 @@ export interface WorkerLimit {
 }
 
 /** 4x the cores unless `allowMany` (a typo guard), and never more than DEFAULTS.maxWorkers. */
-export function workerLimit(cores: number, allowMany = false): WorkerLimit {
+export function workerLimit(cores: number, allowMany = false, hint = "pass --allow-many-workers if you mean it"): WorkerLimit {
   const guard = cores * DEFAULTS.manyWorkersFactor;
   if (allowMany || guard >= DEFAULTS.maxWorkers) return { max: DEFAULTS.maxWorkers, reason: `${DEFAULTS.maxWorkers}, the most unicluster starts` };
-  return { max: guard, reason: `${DEFAULTS.manyWorkersFactor}x the ${cores} available cores`, hint: "pass --allow-many-workers if you mean it" };
+  return { max: guard, reason: `${DEFAULTS.manyWorkersFactor}x the ${cores} available cores`, hint };
 }
 
 /** Parses a duration: `1500`, `1500ms`, `10s`, `2m`. Returns milliseconds. */
@@ -167,33 +180,52 @@ function atLeast(name: string, value: number, min: number): number {
   return value;
 }
 
-function positiveInt(name: string, value: number | undefined, fallback: number): number {
+function wholeNumber(name: string, value: number | undefined, fallback: number, min = 0): number {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 0) throw usageError(`${name} must be a whole number >= 0, not ${value}`);
+  if (!Number.isInteger(value) || value < min) throw usageError(`${name} must be a whole number >= ${min}, not ${value}`);
   return value;
 }
 
-export function resolveOptions(opts: LaunchOptions, cores: number): ResolvedOptions {
+/** The pid file as an absolute path; its directory must exist (we never create directories). */
+function pidFilePath(name: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "string" || value === "") throw usageError(`${name} must be a file path`);
+  const file = path.resolve(value);
+  let dir: boolean;
+  try {
+    dir = statSync(path.dirname(file)).isDirectory();
+  } catch {
+    dir = false;
+  }
+  if (!dir) throw usageError(`${name} ${value}: directory ${path.dirname(file)} does not exist`);
+  return file;
+}
+
+/** Validates and fills in defaults. `names`: how errors name the options (CLI flags or keys). */
+export function resolveOptions(opts: LaunchOptions, cores: number, names: OptionNames = LIBRARY_NAMES): ResolvedOptions {
+  const n = names.name;
   const strategy = opts.strategy ?? "auto";
   if (strategy !== "auto" && strategy !== "cluster" && strategy !== "reuseport") {
     throw usageError(`unknown strategy "${String(strategy)}"`, "use auto, cluster or reuseport");
   }
   const readyOn = opts.readyOn ?? "listen";
   if (readyOn !== "listen" && readyOn !== "message") {
-    throw usageError(`--ready must be listen or message, not "${String(readyOn)}"`);
+    throw usageError(`${n.readyOn} must be listen or message, not "${String(readyOn)}"`);
   }
   return {
-    workers: parseWorkers(opts.workers, cores, opts.allowManyWorkers),
+    workers: parseWorkers(opts.workers, cores, opts.allowManyWorkers, names),
     strategy,
-    grace: parseDuration("--grace", opts.grace, DEFAULTS.grace),
-    readyTimeout: atLeast("--ready-timeout", parseDuration("--ready-timeout", opts.readyTimeout, DEFAULTS.readyTimeout), 1),
+    grace: parseDuration(n.grace, opts.grace, DEFAULTS.grace),
+    readyTimeout: atLeast(n.readyTimeout, parseDuration(n.readyTimeout, opts.readyTimeout, DEFAULTS.readyTimeout), 1),
     readyOn,
     execArgv: [...(opts.execArgv ?? [])],
     env: { ...(opts.env ?? {}) },
-    maxRestarts: positiveInt("maxRestarts", opts.maxRestarts, DEFAULTS.maxRestarts),
-    minUptime: parseDuration("minUptime", opts.minUptime, DEFAULTS.minUptime),
-    reloadBatch: Math.max(1, positiveInt("--reload-batch", opts.reloadBatch, DEFAULTS.reloadBatch)),
-    maxMemory: parseSize("--max-memory", opts.maxMemory),
-    memoryInterval: Math.max(100, parseDuration("--memory-interval", opts.memoryInterval, DEFAULTS.memoryInterval)),
+    maxRestarts: wholeNumber(n.maxRestarts, opts.maxRestarts, DEFAULTS.maxRestarts),
+    minUptime: parseDuration(n.minUptime, opts.minUptime, DEFAULTS.minUptime),
+    // 0 would replace no worker per step: a reload that never ends. Refused, not rounded up.
+    reloadBatch: wholeNumber(n.reloadBatch, opts.reloadBatch, DEFAULTS.reloadBatch, 1),
+    maxMemory: parseSize(n.maxMemory, opts.maxMemory),
+    memoryInterval: Math.max(100, parseDuration(n.memoryInterval, opts.memoryInterval, DEFAULTS.memoryInterval)),
+    pidFile: pidFilePath(n.pidFile, opts.pidFile),
   };
 }

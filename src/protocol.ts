@@ -56,8 +56,10 @@ export interface ErrorInfo {
   readonly name: string;
   readonly message: string;
   readonly code?: string;
-  /** For listen errors: the port involved. */
+  /** For listen errors: the port involved (Node says -1 for a unix socket). */
   readonly port?: number;
+  /** For listen errors: the address or unix socket path involved. */
+  readonly address?: string;
 }
 
 export type FromWorker =
@@ -67,8 +69,12 @@ export type FromWorker =
 
 export type ToWorker =
   | { unicluster: typeof PROTOCOL; type: "shutdown"; reason: "stop" | "reload" | "scale" }
-  /** The primary has read the worker's fatal error report; the worker may now die. */
-  | { unicluster: typeof PROTOCOL; type: "error-ack" };
+  /**
+   * The primary has read the worker's fatal error report; the worker may now die. `print`: this
+   * cause has not been shown yet, so the worker lets the runtime print its stack trace; false:
+   * already shown (another worker, an earlier restart), the worker exits 1 without it.
+   */
+  | { unicluster: typeof PROTOCOL; type: "error-ack"; print: boolean };
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -109,6 +115,7 @@ export function parseFromWorker(msg: unknown): FromWorker | null {
           message: clip(e.message),
           code: typeof e.code === "string" ? clip(e.code) : undefined,
           port: typeof e.port === "number" && Number.isInteger(e.port) ? e.port : undefined,
+          address: typeof e.address === "string" ? clip(e.address) : undefined,
         },
       };
     }
@@ -120,7 +127,8 @@ export function parseFromWorker(msg: unknown): FromWorker | null {
 /** Validates a message from the primary; returns null for anything else. */
 export function parseToWorker(msg: unknown): ToWorker | null {
   if (!isRecord(msg) || msg.unicluster !== PROTOCOL) return null;
-  if (msg.type === "error-ack") return { unicluster: PROTOCOL, type: "error-ack" };
+  // A missing or malformed `print` reads as true: better a stack trace twice than never.
+  if (msg.type === "error-ack") return { unicluster: PROTOCOL, type: "error-ack", print: msg.print !== false };
   if (msg.type !== "shutdown") return null;
   const reason = msg.reason === "reload" || msg.reason === "scale" ? msg.reason : "stop";
   return { unicluster: PROTOCOL, type: "shutdown", reason };
@@ -132,4 +140,6 @@ export function toWorker(reason: ShutdownReason): ToWorker {
   return { unicluster: PROTOCOL, type: "shutdown", reason };
 }
 
-export const ERROR_ACK: ToWorker = { unicluster: PROTOCOL, type: "error-ack" };
+export function errorAck(print: boolean): ToWorker {
+  return { unicluster: PROTOCOL, type: "error-ack", print };
+}

@@ -32,10 +32,10 @@ describe("parseCli: the script and its arguments", () => {
     expect(options.args).toEqual(["--port", "3"]);
   });
 
-  it("-- right after the script is a separator and is dropped", () => {
+  it("-- right after the script is the script's, as with node (`node app.js -- --foo`)", () => {
     const { options } = parseCli(["app.js", "--", "--port", "3"]);
     expect(options.script).toBe("app.js");
-    expect(options.args).toEqual(["--port", "3"]);
+    expect(options.args).toEqual(["--", "--port", "3"]);
   });
 
   it("a later -- is the script's own argument", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { UniclusterError } from "../src/errors.js";
+import { CLI_NAMES } from "../src/option-names.js";
 import { DEFAULTS, parseDuration, parseWorkers, resolveOptions, workerLimit } from "../src/options.js";
 import { errorOf } from "./_helpers/errors.js";
 
@@ -72,7 +73,7 @@ describe("parseWorkers", () => {
     expect(parseWorkers("8", 2)).toBe(8); // exactly 4x: allowed
     const e = usageErrorOf(() => parseWorkers("9", 2));
     expect(e.message).toContain("9");
-    expect(e.hint).toContain("--allow-many-workers");
+    expect(e.hint).toContain("allowManyWorkers: true");
     usageErrorOf(() => parseWorkers("1000", 2));
   });
 
@@ -154,6 +155,21 @@ describe("resolveOptions", () => {
   it("a bad readyOn is a usage error", () => {
     const e = usageErrorOf(() => resolveOptions({ readyOn: "bogus" as "listen" }, 4));
     expect(e.message).toContain('"bogus"');
+  });
+
+  it("errors name the library's option keys by default, the CLI's flags when asked (issue 9 item 15)", () => {
+    expect(usageErrorOf(() => resolveOptions({ workers: 0 }, 4)).message).toBe("workers must not be 0");
+    expect(usageErrorOf(() => resolveOptions({ workers: 9 }, 2)).hint).toBe("pass allowManyWorkers: true if you mean it");
+    expect(usageErrorOf(() => resolveOptions({ grace: "abc" }, 4)).message).toMatch(/^grace must be a duration/);
+    expect(usageErrorOf(() => resolveOptions({ readyTimeout: "abc" }, 4)).message).toMatch(/^readyTimeout must be a duration/);
+    expect(usageErrorOf(() => resolveOptions({ maxMemory: "lots" }, 4)).message).toMatch(/^maxMemory must be a size/);
+    expect(usageErrorOf(() => resolveOptions({ minUptime: "abc" }, 4, CLI_NAMES)).message).toMatch(/^--min-uptime must be a duration/);
+    expect(usageErrorOf(() => resolveOptions({ workers: 9 }, 2, CLI_NAMES)).hint).toBe("pass --allow-many-workers if you mean it");
+  });
+
+  it("reloadBatch 0 is refused, not rounded up to 1", () => {
+    expect(usageErrorOf(() => resolveOptions({ reloadBatch: 0 }, 4)).message).toBe("reloadBatch must be a whole number >= 1, not 0");
+    expect(resolveOptions({ reloadBatch: 1 }, 4).reloadBatch).toBe(1);
   });
 
   it("bad numbers in nested options are usage errors too", () => {

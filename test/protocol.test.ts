@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ERROR_ACK, isProtocolMessage, parseFromWorker, parseToWorker, PROTOCOL, toWorker } from "../src/protocol.js";
+import { errorAck, isProtocolMessage, parseFromWorker, parseToWorker, PROTOCOL, toWorker } from "../src/protocol.js";
 
 const listening = { unicluster: 1, type: "listening", address: { address: "127.0.0.1", port: 3000 } };
 const ready = { unicluster: 1, type: "ready" };
@@ -108,13 +108,23 @@ describe("parseToWorker", () => {
     expect(parseToWorker({ unicluster: 1, type: "shutdown" })).toEqual({ unicluster: 1, type: "shutdown", reason: "stop" });
   });
 
-  it("error-ack", () => {
-    expect(parseToWorker({ unicluster: 1, type: "error-ack" })).toEqual({ unicluster: 1, type: "error-ack" });
+  it("error-ack carries whether the worker may print the stack; anything but false reads as true", () => {
+    expect(parseToWorker({ unicluster: 1, type: "error-ack", print: false })).toEqual({ unicluster: 1, type: "error-ack", print: false });
+    expect(parseToWorker({ unicluster: 1, type: "error-ack", print: true })).toEqual({ unicluster: 1, type: "error-ack", print: true });
+    expect(parseToWorker({ unicluster: 1, type: "error-ack" })).toEqual({ unicluster: 1, type: "error-ack", print: true });
+    expect(parseToWorker({ unicluster: 1, type: "error-ack", print: "no" })).toEqual({ unicluster: 1, type: "error-ack", print: true });
+  });
+
+  it("a listen error's address survives, clipped", () => {
+    const m = parseFromWorker({ unicluster: 1, type: "error", fatal: true, error: { name: "Error", message: "x", code: "EADDRINUSE", port: -1, address: "/tmp/a.sock" } });
+    expect(m).toMatchObject({ error: { port: -1, address: "/tmp/a.sock" } });
+    const long = parseFromWorker({ unicluster: 1, type: "error", fatal: true, error: { name: "Error", message: "x", address: "a".repeat(5000) } });
+    expect((long as { error: { address: string } }).error.address.length).toBeLessThan(2100);
   });
 
   it("round-trips what the primary sends", () => {
     expect(parseToWorker(toWorker("reload"))).toEqual(toWorker("reload"));
-    expect(parseToWorker(ERROR_ACK)).toEqual(ERROR_ACK);
+    expect(parseToWorker(errorAck(false))).toEqual(errorAck(false));
   });
 
   it.each([

@@ -14,7 +14,9 @@
  */
 import { UniclusterError } from "../errors.js";
 import type { ErrorInfo } from "../protocol.js";
+import type { StrategyName } from "../options.js";
 import { BACKOFF } from "./backoff.js";
+import { portInUse } from "./port-in-use.js";
 import { describeError, describeExit } from "./format.js";
 
 /** What the supervisor knows about one slot's failures. */
@@ -61,12 +63,11 @@ export interface Degraded {
 }
 
 /** The give-up rule this exit trips, if any (they are checked in this order). */
-export function giveUpRule(slot: FailureCounts, exit: FailedExit, opts: { everReady: boolean; minUptime: number; maxRestarts: number }): GiveUp | undefined {
+export function giveUpRule(slot: FailureCounts, exit: FailedExit, opts: { everReady: boolean; minUptime: number; maxRestarts: number; strategy: StrategyName }): GiveUp | undefined {
   const { error, code, signal, cause } = exit;
   const last = `${describeExit(code, signal)}${cause}`;
   if (!exit.ready && error?.code === "EADDRINUSE") {
-    const port = error.port ? `port ${error.port} is already in use` : "the port is already in use";
-    return { symptom: "its port is in use", recoverAfter: 0, error: new UniclusterError("E_PORT_IN_USE", `${port} (worker ${slot.id}: ${describeError(error)})`) };
+    return { symptom: "its port is in use", recoverAfter: 0, error: portInUse(slot.id, error, opts.strategy) };
   }
   if (!exit.ready && error?.code === "E_LISTEN_UNSUPPORTED") {
     return { symptom: "cannot listen", recoverAfter: 0, error: new UniclusterError("E_LISTEN_UNSUPPORTED", `worker ${slot.id}: ${error.message}`) };

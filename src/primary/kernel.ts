@@ -6,6 +6,7 @@
  * with it on (shared/RUNTIMES.md; test/primary/reload.test.ts runs both in a network namespace).
  */
 import { readFileSync } from "node:fs";
+import { missingPermission } from "../runtime/deno-permissions.js";
 
 /** A warning line when migration is off, undefined when it is on or not a Linux setting here. */
 export function migrateReqWarning(platform: NodeJS.Platform): string | undefined {
@@ -13,7 +14,12 @@ export function migrateReqWarning(platform: NodeJS.Platform): string | undefined
   let value: string;
   try {
     value = readFileSync("/proc/sys/net/ipv4/tcp_migrate_req", "utf8").trim();
-  } catch {
+  } catch (err) {
+    // Deno lets a process read /proc only with --allow-all (2.7.14, 2.9.6): the setting may well
+    // exist; say what we could not check instead of blaming the kernel.
+    if (missingPermission(err)) {
+      return "could not check net.ipv4.tcp_migrate_req (Deno reads /proc only with -A): if it is 0, a reload or scale-down can reset connections queued on a closing worker";
+    }
     return "this kernel has no net.ipv4.tcp_migrate_req (Linux < 5.14): a reload or scale-down can reset connections queued on a closing worker";
   }
   if (value !== "0") return undefined;

@@ -18,9 +18,11 @@ import type { Strategy } from "../strategy/types.js";
 import { readWorkerEnv } from "../protocol.js";
 import type { ClusterEvents, CloseResult } from "./events.js";
 import { availableCores, type LaunchPlan, planLaunch } from "./plan.js";
+import { bunApiOnNode } from "./bunx.js";
 import { migrateReqWarning } from "./kernel.js";
 import { drainOutput } from "./output.js";
 import { watchStdio } from "../flush-stdio.js";
+import { claimPidFile } from "./pid-file.js";
 import { watchMemory } from "./memory.js";
 import { Reloader } from "./reload.js";
 import { installSignals } from "./signals.js";
@@ -238,7 +240,11 @@ export function launch(options: LaunchOptions): Cluster {
   const plan = planLaunch(options);
   watchStdio();
   const log = options.log === false ? () => {} : (options.log ?? defaultLog);
+  const releasePidFile = plan.options.pidFile ? claimPidFile(plan.options.pidFile) : undefined;
+  const bunWarning = bunApiOnNode(plan);
+  if (bunWarning) log(`warning: ${bunWarning}`);
   const handle = new PrimaryCluster(plan, log, options.signals ?? true, workerLimit(availableCores(), options.allowManyWorkers === true));
+  if (releasePidFile) void handle.closed.then(releasePidFile);
   if (options.primary) {
     void Promise.resolve()
       .then(options.primary)

@@ -7,8 +7,10 @@ import path from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { usageError } from "../errors.js";
+import { namesFor } from "../option-names.js";
 import { type LaunchOptions, type ResolvedOptions, resolveOptions } from "../options.js";
 import { type Capabilities, capabilitiesOf } from "../runtime/capabilities.js";
+import { adapterFor } from "../runtime/adapter.js";
 import { detectRuntime, type RuntimeInfo } from "../runtime/detect.js";
 import { assertMinimumVersion } from "../runtime/minimums.js";
 import { type StrategyChoice, selectStrategy } from "../strategy/select.js";
@@ -38,8 +40,11 @@ export function planLaunch(input: LaunchOptions): LaunchPlan {
   const runtime = detectRuntime();
   assertMinimumVersion(runtime);
   const capabilities = capabilitiesOf(runtime);
-  const options = resolveOptions(input, availableCores());
-  const choice = selectStrategy(options.strategy, runtime, capabilities);
+  const names = namesFor(input);
+  const options = resolveOptions(input, availableCores(), names);
+  const choice = selectStrategy(options.strategy, runtime, capabilities, names);
+  const refusal = choice.strategy === "cluster" ? adapterFor(runtime).clusterRefusal?.() : undefined;
+  if (refusal) throw usageError(refusal, `use ${names.strategy("reuseport")}, or start the launcher with -A`);
   const cwd = path.resolve(input.cwd ?? process.cwd());
   if (input.script !== undefined && input.worker !== undefined) throw usageError("give either script or worker, not both");
 

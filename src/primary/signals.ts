@@ -33,9 +33,11 @@ function installStopSignals(stop: (force: boolean) => void, log: (line: string) 
     log(count === 1 ? `${signal} received: stopping gracefully (send again to force)` : `${signal} received again: killing workers`);
     stop(count > 1);
   };
-  const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM"];
-  for (const s of signals) process.on(s, onSignal);
+  // One listener per signal, each naming its own: the runtime's argument is not to be trusted
+  // (Deno 2.5.7 calls signal listeners with none, so the line read "undefined received").
+  const handlers = (["SIGINT", "SIGTERM"] as const).map((s) => [s, () => onSignal(s)] as const);
+  for (const [s, fn] of handlers) process.on(s, fn);
   return () => {
-    for (const s of signals) process.off(s, onSignal);
+    for (const [s, fn] of handlers) process.off(s, fn);
   };
 }

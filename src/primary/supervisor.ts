@@ -9,7 +9,7 @@ import type { EventEmitter } from "node:events";
 import process from "node:process";
 import { UniclusterError } from "../errors.js";
 import type { ResolvedOptions } from "../options.js";
-import { type ShutdownReason, workerEnv } from "../protocol.js";
+import { type ErrorInfo, type ShutdownReason, workerEnv } from "../protocol.js";
 import type { Strategy } from "../strategy/types.js";
 import { restartDelay } from "./backoff.js";
 import type { ClusterEvents, CloseResult } from "./events.js";
@@ -50,6 +50,8 @@ export class Supervisor {
   private readonly all = new Set<Worker>();
   /** Failure texts already shown: a crash loop names its cause once, not once per restart. */
   private readonly shownCauses = new Set<string>();
+  /** Fatal causes whose stack trace a worker was allowed to print: each is printed once. */
+  private readonly printedStacks = new Set<string>();
   private stopping = false;
   private everReady = false;
   /** What the final stop saw: its exit code. */
@@ -122,7 +124,12 @@ export class Supervisor {
       this.fail(new UniclusterError("E_SPAWN", `could not start worker ${slot.id}: ${(err as Error).message}`, { cause: err }));
       return undefined;
     }
-    const hooks = { onReady: (w: Worker) => this.onReady(slot, w), onExit: this.onExit.bind(this, slot), log: this.log };
+    const hooks = {
+      onReady: (w: Worker) => this.onReady(slot, w),
+      onExit: this.onExit.bind(this, slot),
+      log: this.log,
+      firstShowing: (e: ErrorInfo) => !this.printedStacks.has(describeError(e)) && Boolean(this.printedStacks.add(describeError(e))),
+    };
     forward(proc.stdout, process.stdout);
     forward(proc.stderr, process.stderr);
     const w = new Worker(slot.id, proc, hooks, this.opts.readyTimeout, this.opts.readyOn);
@@ -176,7 +183,7 @@ export class Supervisor {
     slot.crashes++;
     slot.startFailures = w.ready ? 0 : slot.startFailures + 1;
 
-    const rule = giveUpRule(slot, { ready: w.ready, code, signal, error, cause }, { everReady: this.everReady, minUptime: this.opts.minUptime, maxRestarts: this.opts.maxRestarts });
+    const rule = giveUpRule(slot, { ready: w.ready, code, signal, error, cause }, { everReady: this.everReady, minUptime: this.opts.minUptime, maxRestarts: this.opts.maxRestarts, strategy: this.config.strategy.name });
     if (rule) {
       const serving = this.serving();
       if (!this.everReady || serving === 0) return this.fail(rule.error);

@@ -3,7 +3,7 @@
  * messages read, its readiness deadline kept, its exit reported once. Several may share a slot
  * for a moment (a replacement starting while the old one drains during a reload).
  */
-import { ERROR_ACK, type ErrorInfo, isProtocolMessage, type ListenAddress, parseFromWorker, type ShutdownReason, toWorker } from "../protocol.js";
+import { errorAck, type ErrorInfo, isProtocolMessage, type ListenAddress, parseFromWorker, type ShutdownReason, toWorker } from "../protocol.js";
 import type { WorkerProcess } from "../strategy/types.js";
 
 export interface WorkerHooks {
@@ -12,6 +12,8 @@ export interface WorkerHooks {
   /** Once, when the process is gone. */
   onExit(w: Worker, code: number | null, signal: NodeJS.Signals | null): void;
   log(line: string): void;
+  /** True the first time a fatal cause is reported: only then may its stack trace be printed. */
+  firstShowing(error: ErrorInfo): boolean;
 }
 
 export class Worker {
@@ -129,7 +131,7 @@ export class Worker {
     }
     if (msg.type === "error") {
       this.lastError = msg.error;
-      if (msg.fatal) this.proc.send(ERROR_ACK);
+      if (msg.fatal) this.proc.send(errorAck(this.hooks.firstShowing(msg.error)));
     } else if (msg.type === "listening") {
       this.address ??= msg.address;
     } else if (!this.ready) {

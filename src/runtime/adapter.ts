@@ -27,6 +27,8 @@ export interface RuntimeAdapter {
   workerCommand(config: StrategyConfig): WorkerCommand;
   /** Starts the command on this runtime as a standalone process with an IPC channel. */
   fork(rt: RuntimeInfo, cmd: WorkerCommand, opts: ForkOptions): ChildProcess;
+  /** Why the cluster strategy must not run here as the launcher was started, if it must not. */
+  clusterRefusal?(): string | undefined;
 }
 
 /**

@@ -4,6 +4,7 @@
  * what would work.
  */
 import { UniclusterError } from "../errors.js";
+import { CLI_NAMES, type OptionNames } from "../option-names.js";
 import type { StrategyName } from "../options.js";
 import type { Capabilities } from "../runtime/capabilities.js";
 import type { RuntimeInfo } from "../runtime/detect.js";
@@ -19,14 +20,15 @@ export function reusePortAvailable(caps: Capabilities): boolean {
   return caps.reusePortNet.supported || caps.reusePortNative.supported;
 }
 
-export function selectStrategy(requested: "auto" | StrategyName, rt: RuntimeInfo, caps: Capabilities): StrategyChoice {
+/** `names`: how errors name the option (the CLI's `--strategy` by default, as --explain shows). */
+export function selectStrategy(requested: "auto" | StrategyName, rt: RuntimeInfo, caps: Capabilities, names: OptionNames = CLI_NAMES): StrategyChoice {
   const label = `${rt.name} ${rt.version} on ${rt.platform}`;
   const canCluster = caps.cluster.supported;
   const canReuse = reusePortAvailable(caps);
   if (requested === "cluster") {
     if (canCluster) return { strategy: "cluster", why: caps.clusterReload.supported ? "requested" : `requested; note: ${caps.clusterReload.reason}` };
-    throw new UniclusterError("E_STRATEGY_UNSUPPORTED", `--strategy cluster cannot work on ${label}: node:cluster ${caps.cluster.reason}`, {
-      hint: canReuse ? "use --strategy reuseport (or auto)" : "no strategy can share a port here",
+    throw new UniclusterError("E_STRATEGY_UNSUPPORTED", `${names.strategy("cluster")} cannot work on ${label}: node:cluster ${caps.cluster.reason}`, {
+      hint: canReuse ? `use ${names.strategy("reuseport")} (or auto)` : "no strategy can share a port here",
     });
   }
   if (requested === "reuseport") {
@@ -34,8 +36,8 @@ export function selectStrategy(requested: "auto" | StrategyName, rt: RuntimeInfo
     // Name the reason of the API that would have been used: the runtime's own server where the
     // table lists one (Bun, Deno), node:net otherwise.
     const reason = caps.reusePortNative.listed ? caps.reusePortNative.reason : caps.reusePortNet.reason;
-    throw new UniclusterError("E_STRATEGY_UNSUPPORTED", `--strategy reuseport cannot work on ${label}: reusePort ${reason}`, {
-      hint: canCluster ? "use --strategy cluster (or auto)" : "no strategy can share a port here",
+    throw new UniclusterError("E_STRATEGY_UNSUPPORTED", `${names.strategy("reuseport")} cannot work on ${label}: reusePort ${reason}`, {
+      hint: canCluster ? `use ${names.strategy("cluster")} (or auto)` : "no strategy can share a port here",
     });
   }
   if (canCluster && caps.clusterReload.supported) return { strategy: "cluster", why: "node:cluster shares ports on this runtime" };

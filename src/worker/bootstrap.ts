@@ -6,7 +6,8 @@
 import path from "node:path";
 import process from "node:process";
 import { clusterWorkerError } from "./cluster-check.js";
-import { installWorker, reportFatal } from "./install.js";
+import { dieOf } from "./fatal.js";
+import { installWorker } from "./install.js";
 import { loadScript } from "./load.js";
 
 const [script, ...args] = process.argv.slice(2);
@@ -24,15 +25,13 @@ installWorker();
 // A node:cluster that forks plain processes (Deno 2.7) gets one clear error, not "port in use".
 const notAWorker = await clusterWorkerError();
 if (notAWorker) {
-  reportFatal(notAWorker, () => process.exit(1));
+  dieOf(notAWorker);
 } else {
   try {
     await loadScript(file);
   } catch (err) {
     // Import-time failure (syntax error, throw at top level, failed top-level await): tell the
-    // primary, then fail the way the runtime would, with its own error print-out.
-    reportFatal(err, () => {
-      throw err;
-    });
+    // primary, then fail the way the runtime would, with its own error print-out the first time.
+    dieOf(err);
   }
 }

@@ -5,13 +5,15 @@
  */
 import process from "node:process";
 // node:timers, not the globals: Deno 2.7's global timers return numbers, without unref().
-import { clearTimeout, setInterval, setTimeout } from "node:timers";
-import { type ErrorInfo, type FromWorker, parseToWorker, PROTOCOL, readWorkerEnv } from "../protocol.js";
+import { setInterval, setTimeout } from "node:timers";
+import { parseToWorker, PROTOCOL, readWorkerEnv } from "../protocol.js";
 import { flushStdio, watchStdio } from "../flush-stdio.js";
 import { capabilitiesOf } from "../runtime/capabilities.js";
 import { decodeProbed, PROBED_ENV } from "../runtime/probed.js";
 import { detectRuntime } from "../runtime/detect.js";
 import { holdChannel, listenToPrimary, parentPid } from "./channel.js";
+import { acknowledged, dieOf, onUncaught, onUnhandledRejection, reportFatal, send } from "./fatal.js";
+import { findForeignHolder, foreignHolderError } from "./foreign-holder.js";
 import { workerRuntimeFor } from "./runtimes/index.js";
 import { drainAll, patchNodeListen } from "./servers.js";
 import { getWorkerState, setWorkerState, type ShutdownContext, type ShutdownHook, type WorkerState } from "./state.js";
@@ -33,71 +35,6 @@ const PPID_CHECK_MS = 250;
  * ~10k hung for 30 s over 3 reloads, test/primary/reload.test.ts).
  */
 const CLUSTER_LINGER_MS = 250;
-
-function send(msg: FromWorker): boolean {
-  try {
-    if (process.connected && typeof process.send === "function") {
-      process.send(msg);
-      return true;
-    }
-  } catch {
-    // The channel closed under us: the primary is gone and the disconnect handler will exit.
-  }
-  return false;
-}
-
-/**
- * Callers waiting for the primary to acknowledge a fatal report before the worker dies. Without
- * the wait a worker that throws right after sending loses the message on Deno 2.9.6 (test/e2e
- * deno "throws at start-up"); an acknowledgement is the one signal every runtime gives.
- */
-const ackWaiters: Array<() => void> = [];
-/** Longest a dying worker waits for the acknowledgement, in ms. */
-const ACK_TIMEOUT_MS = 500;
-
-export function errorInfo(err: unknown): ErrorInfo {
-  if (err instanceof Error) {
-    const e = err as Error & { code?: unknown; port?: unknown; hint?: unknown };
-    return {
-      name: e.name,
-      message: typeof e.hint === "string" ? `${e.message} (${e.hint})` : e.message,
-      code: typeof e.code === "string" ? e.code : undefined,
-      port: typeof e.port === "number" ? e.port : undefined,
-    };
-  }
-  return { name: "Error", message: String(err) };
-}
-
-const reported = new WeakSet<object>();
-
-/**
- * Tells the primary about an error that is ending this worker (shown in its exit line), once per
- * error object; `then` runs when the report is out.
- */
-export function reportFatal(err: unknown, then?: () => void): void {
-  // Deno 2.9.6 calls uncaughtExceptionMonitor even for an error the bootstrap catches, so the
-  // same error can come twice: send it once, but always honour a caller waiting to rethrow.
-  if (typeof err === "object" && err !== null) {
-    if (reported.has(err) && !then) return;
-    reported.add(err);
-  }
-  const msg: FromWorker = { unicluster: PROTOCOL, type: "error", error: errorInfo(err), fatal: true };
-  const sent = send(msg);
-  if (!then) return;
-  if (!sent) return then();
-  let done = false;
-  // The acknowledgement comes over the channel: keep listening for it.
-  const release = holdChannel();
-  const finish = () => {
-    if (done) return;
-    done = true;
-    clearTimeout(timer);
-    release();
-    then();
-  };
-  const timer = setTimeout(finish, ACK_TIMEOUT_MS);
-  ackWaiters.push(finish);
-}
 
 export function installWorker(): WorkerState {
   const existing = getWorkerState();
@@ -160,19 +97,27 @@ export function installWorker(): WorkerState {
   // reuseport: every TCP listen must carry reusePort, through whichever API the runtime honours
   // it (capability table). cluster: the runtime's node:cluster shares node:net servers itself.
   const reuse = strategy === "reuseport";
+  // Where workers bind with SO_REUSEPORT, a stranger with it could join their group unseen:
+  // node:net listens in the reuseport strategy and in Bun's node:cluster; the native servers
+  // whenever our patch gives them reusePort (each patch checks right where it does).
+  const foreignHolder = (port: number, host: string | undefined) => {
+    const h = findForeignHolder(port, host, primaryPid);
+    return h ? foreignHolderError(h) : undefined;
+  };
   patchNodeListen({
+    foreignHolder: reuse || caps.clusterReusePort.supported ? foreignHolder : undefined,
     reusePort: !reuse ? false : caps.reusePortNet.supported ? "net" : "unsupported",
     unsupportedHint: adapter.netReusePortRefusal(runtime, caps),
     drainStyle: adapter.drainStyle,
     onListening,
-    onError: (err, then) => reportFatal(err, then),
+    onError: (err) => dieOf(err),
   });
-  adapter.patchNativeServer?.({ strategy, caps, idleWindowMs: IDLE_WINDOW_MS, onListening });
+  adapter.patchNativeServer?.({ strategy, caps, idleWindowMs: IDLE_WINDOW_MS, onListening, foreignHolder });
 
   listenToPrimary((raw: unknown) => {
     const msg = parseToWorker(raw);
     if (msg?.type === "shutdown") void state.shutdown(msg.reason);
-    else if (msg?.type === "error-ack") ackWaiters.splice(0).forEach((fn) => fn());
+    else if (msg?.type === "error-ack") acknowledged(msg.print);
   });
   // The primary died (even by SIGKILL): its end of the IPC channel closed. Exit quickly so no
   // orphan keeps the port; in-flight requests get a brief chance to finish.
@@ -198,6 +143,11 @@ export function installWorker(): WorkerState {
   process.on("SIGTERM", () => void state.shutdown("signal"));
   // Observe (not handle) fatal errors, so the primary can name the cause of the exit.
   process.on("uncaughtExceptionMonitor", (err: unknown) => reportFatal(err));
+  process.on("uncaughtException", onUncaught);
+  // Bun 1.4.5 ends a worker on an unhandled rejection without either event above, printing it
+  // each time: this listener makes it die through dieOf too. On Node >= 15 the default already
+  // raises it as an uncaught exception; a listener replaces that, with the same end (exit 1).
+  process.on("unhandledRejection", onUnhandledRejection);
   // The IPC channel is referenced only while something needs it (channel.ts): a script that
   // ends without a server exits, as it would outside unicluster.
 

@@ -5,6 +5,7 @@
  * own servers (`Bun.serve`, `Deno.serve`) are wrapped by `runtimes/bun.ts` / `runtimes/deno.ts`.
  */
 import { createRequire } from "node:module";
+import process from "node:process";
 import type { Server as NetServer } from "node:net";
 import { UniclusterError } from "../errors.js";
 import type { ListenAddress } from "../protocol.js";
@@ -32,10 +33,15 @@ export interface ListenPolicy {
    * then the runtime's own `server.close()`, which cuts whatever is idle by then.
    */
   readonly drainStyle: "net-close" | "delayed-close";
+  /**
+   * Where the port is shared through SO_REUSEPORT (reuseport strategy, Bun's node:cluster): the
+   * error to fail a TCP listen with when a process outside the cluster holds its port.
+   */
+  readonly foreignHolder?: (port: number, host: string | undefined) => Error | undefined;
   /** Called once per server when it starts listening. */
   onListening(address: ListenAddress): void;
-  /** Tells the primary about a server error, then calls `then` (once the message is out). */
-  onError(err: unknown, then: () => void): void;
+  /** A server error nobody else handles: the worker reports it and dies of it. */
+  onError(err: unknown): void;
 }
 
 let listenDepth = 0;
@@ -110,14 +116,11 @@ function trackNodeServer(server: NetServer, policy: ListenPolicy): void {
   }
   server.on("listening", () => policy.onListening(addressOf(server)));
   // Listen errors (EADDRINUSE) reach the primary, so it can name the cause. With no listener of
-  // the app's own the error must still crash the worker as it would have: rethrow, after the
-  // report is out (the process dies at once on an uncaught error, and some runtimes never call
-  // uncaughtExceptionMonitor: Deno 2.7.14).
+  // the app's own the error must still end the worker as it would have; it is reported first
+  // (the process dies at once on an uncaught error, and some runtimes never call
+  // uncaughtExceptionMonitor: Deno 2.7.14), and EADDRINUSE ends it without a stack trace.
   server.on("error", (err: unknown) => {
-    const appHandles = server.listenerCount("error") > 1;
-    policy.onError(err, () => {
-      if (!appHandles) throw err;
-    });
+    if (server.listenerCount("error") === 1) policy.onError(err);
   });
   const entry: TrackedServer = {
     drain: (idleWindowMs) =>
@@ -193,6 +196,16 @@ export function patchNodeListen(policy: ListenPolicy): void {
       // A runtime's http.Server#listen may call net.Server#listen on the same object.
       if (this[IN_LISTEN]) return original.apply(this, args);
       let callArgs = args;
+      if (policy.foreignHolder) {
+        const plan = planListen(args);
+        const held = plan.kind === "tcp" && plan.options.port ? policy.foreignHolder(plan.options.port, plan.options.host) : undefined;
+        if (held) {
+          // Fail as the bind would have without SO_REUSEPORT: an 'error' event, never a bind.
+          trackNodeServer(this, policy);
+          process.nextTick(() => this.emit("error", held));
+          return this;
+        }
+      }
       if (policy.reusePort) {
         const plan = planListen(args);
         if (plan.kind === "tcp") {

@@ -7,15 +7,16 @@
  */
 import { spawn } from "node:child_process";
 import { bootstrapCommand, type RuntimeAdapter } from "../adapter.js";
+import { hasAllPermissions, workerPermissionFlags } from "../deno-permissions.js";
 
 /**
- * Flags every Deno worker gets: all permissions (the launcher had them), the Node-compat flags
- * Deno's own `child_process.fork` passes (seen on 2.7.14, shared/RUNTIMES.md), and
- * `--unstable-net` for `Deno.serve({ reusePort })` (refused without it on 2.7.14 and 2.9.6).
+ * Flags every Deno worker gets besides its permissions (the launcher's own, from
+ * deno-permissions.ts): the Node-compat flags Deno's own `child_process.fork` passes (seen on
+ * 2.7.14, shared/RUNTIMES.md), and `--unstable-net` for `Deno.serve({ reusePort })` (refused
+ * without it on 2.7.14 and 2.9.6). `--no-prompt`: a worker has no terminal to ask on.
  */
 const DENO_WORKER_FLAGS = [
-  "run",
-  "-A",
+  "--no-prompt",
   "--unstable-net",
   "--unstable-node-globals",
   "--unstable-bare-node-builtins",
@@ -26,11 +27,18 @@ export const denoAdapter: RuntimeAdapter = {
   runtime: "deno",
   workerCommand: bootstrapCommand,
   fork(rt, cmd, opts) {
-    return spawn(rt.execPath, [...DENO_WORKER_FLAGS, ...cmd.execArgv, cmd.exec, ...cmd.args], {
+    const permissions = workerPermissionFlags([cmd.exec, ...cmd.args.slice(0, 1)]);
+    return spawn(rt.execPath, ["run", ...permissions, ...DENO_WORKER_FLAGS, ...cmd.execArgv, cmd.exec, ...cmd.args], {
       env: opts.env,
       cwd: opts.cwd,
       // Output goes through the primary (primary/output.ts).
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     });
   },
+  // Deno's node:cluster starts its workers with -A whatever the launcher has (2.9.6: a launcher
+  // without --allow-write had a cluster worker write a file; test/runtime/deno-permissions.test.ts).
+  clusterRefusal: () =>
+    hasAllPermissions()
+      ? undefined
+      : "the cluster strategy on Deno gives every worker all permissions (Deno's node:cluster starts them with -A), more than this launcher has",
 };

@@ -4,6 +4,7 @@
  * Docs: https://bun.com/docs/api/http — `reusePort` (Linux), `server.stop()` lets in-flight
  * requests finish (`stop(true)` would cut them).
  */
+import process from "node:process";
 import type { ListenAddress } from "../../protocol.js";
 import { closingHandler, nativeDrain } from "../draining.js";
 import { insideNodeListen, portZeroError } from "../servers.js";
@@ -32,7 +33,12 @@ interface BunGlobal {
   serve(options: Record<string, unknown>, ...rest: unknown[]): BunServer;
 }
 
-function patchBunServe(opts: { reusePort: boolean; idleWindowMs: number; onListening(a: ListenAddress): void }): void {
+function patchBunServe(opts: {
+  reusePort: boolean;
+  idleWindowMs: number;
+  onListening(a: ListenAddress): void;
+  foreignHolder(port: number, host: string | undefined): Error | undefined;
+}): void {
   const bun = (globalThis as { Bun?: BunGlobal }).Bun;
   if (!bun || typeof bun.serve !== "function") return;
   const original = bun.serve;
@@ -46,6 +52,11 @@ function patchBunServe(opts: { reusePort: boolean; idleWindowMs: number; onListe
     if (typeof options.fetch === "function") effective.fetch = closingHandler(options.fetch as (...a: unknown[]) => unknown, drain.isDraining);
     if (opts.reusePort && options.unix === undefined) {
       if (options.port === 0 || options.port === "0") throw portZeroError("Bun.serve()");
+      // Bun.serve binds before it returns: the check must be synchronous (foreign-holder.ts).
+      // Bun's default port is 3000 ($PORT, $BUN_PORT and $NODE_PORT first).
+      const port = Number(options.port ?? process.env.BUN_PORT ?? process.env.PORT ?? process.env.NODE_PORT ?? 3000);
+      const held = Number.isInteger(port) && port > 0 ? opts.foreignHolder(port, typeof options.hostname === "string" ? options.hostname : undefined) : undefined;
+      if (held) throw held;
       effective.reusePort = true;
     }
     const server = original.call(this ?? bun, effective, ...rest);
@@ -71,6 +82,6 @@ export const bunWorkerRuntime: WorkerRuntime = {
   drainStyle: "delayed-close",
   netReusePortRefusal: () =>
     "Bun's node:http/node:net ignore reusePort outside node:cluster (oven-sh/bun#43690), so workers cannot share this port; use Bun.serve(), or --strategy cluster on Bun >= 1.2",
-  patchNativeServer: ({ strategy, caps, idleWindowMs, onListening }) =>
-    patchBunServe({ reusePort: strategy === "reuseport" || caps.clusterReusePort.supported, idleWindowMs, onListening }),
+  patchNativeServer: ({ strategy, caps, idleWindowMs, onListening, foreignHolder }) =>
+    patchBunServe({ reusePort: strategy === "reuseport" || caps.clusterReusePort.supported, idleWindowMs, onListening, foreignHolder }),
 };

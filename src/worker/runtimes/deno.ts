@@ -43,7 +43,12 @@ function reusePortAllowed(deno: { readTextFileSync?: (p: string) => string }): b
  * flags, and Deno takes cluster `execArgv` as V8 flags, so only `deno run --unstable-net` on the
  * launcher gives it — shared/RUNTIMES.md, test/e2e Deno.serve cells), or "never".
  */
-function patchDenoServe(opts: { reusePort: "always" | "cluster"; idleWindowMs: number; onListening(a: ListenAddress): void }): void {
+function patchDenoServe(opts: {
+  reusePort: "always" | "cluster";
+  idleWindowMs: number;
+  onListening(a: ListenAddress): void;
+  foreignHolder(port: number, host: string | undefined): Error | undefined;
+}): void {
   const deno = (globalThis as { Deno?: DenoGlobal }).Deno;
   if (!deno || typeof deno.serve !== "function") return;
   const original = deno.serve;
@@ -57,11 +62,17 @@ function patchDenoServe(opts: { reusePort: "always" | "cluster"; idleWindowMs: n
     }
     {
       const first = args[0];
+      // Deno.serve binds before it returns: the check must be synchronous (foreign-holder.ts).
+      // Its default is port 8000 on 0.0.0.0 (docs above).
       if (typeof first === "function") {
+        const held = opts.foreignHolder(8000, undefined);
+        if (held) throw held;
         args = [{ reusePort: true }, ...args];
       } else if (first && typeof first === "object" && !("path" in first)) {
         const o = first as Record<string, unknown>;
         if (o.port === 0) throw portZeroError("Deno.serve()");
+        const held = opts.foreignHolder(Number(o.port ?? 8000), typeof o.hostname === "string" ? o.hostname : undefined);
+        if (held) throw held;
         args = [Object.assign(Object.create(Object.getPrototypeOf(o)), o, { reusePort: true }), ...args.slice(1)];
       }
     }
@@ -99,6 +110,6 @@ export const denoWorkerRuntime: WorkerRuntime = {
   drainStyle: "delayed-close",
   // Deno 2.2 to 2.6 ignore node:net reusePort (probe; issue 10): Deno.serve is the way there.
   netReusePortRefusal: (rt, caps) => tableRefusal(rt, caps, "Deno.serve()"),
-  patchNativeServer: ({ strategy, idleWindowMs, onListening }) =>
-    patchDenoServe({ reusePort: strategy === "reuseport" ? "always" : "cluster", idleWindowMs, onListening }),
+  patchNativeServer: ({ strategy, idleWindowMs, onListening, foreignHolder }) =>
+    patchDenoServe({ reusePort: strategy === "reuseport" ? "always" : "cluster", idleWindowMs, onListening, foreignHolder }),
 };

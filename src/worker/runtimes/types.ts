@@ -13,6 +13,11 @@ export interface NativeServerOptions {
   /** How long a draining server keeps answering with `Connection: close`, ms. */
   readonly idleWindowMs: number;
   onListening(address: ListenAddress): void;
+  /**
+   * Before a bind with reusePort: the error to fail with if a process outside the cluster holds
+   * the port (worker/foreign-holder.ts), else undefined.
+   */
+  foreignHolder(port: number, host: string | undefined): Error | undefined;
 }
 
 export interface WorkerRuntime {
