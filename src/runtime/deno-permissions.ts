@@ -50,10 +50,11 @@ const WORKER_ENV = ["UNICLUSTER_WORKER_ID", "NODE_APP_INSTANCE", "UNICLUSTER_STR
 export function workerPermissionFlags(readPaths: readonly string[]): string[] {
   const api = permissionsApi();
   if (!api) return ["-A"];
-  const state = Object.fromEntries(NAMES.map((n) => [n, api.querySync({ name: n }).state])) as Record<Name, string>;
-  if (NAMES.every((n) => state[n] === "granted")) return ["-A"];
+  const state = statesOf(api);
+  const known = NAMES.filter((n) => state[n] !== undefined);
+  if (known.every((n) => state[n] === "granted")) return ["-A"];
   const flags: string[] = [];
-  for (const n of NAMES) {
+  for (const n of known) {
     if (state[n] === "granted") flags.push(`--allow-${n}`);
     else if (state[n] === "denied") flags.push(`--deny-${n}`);
   }
@@ -68,7 +69,25 @@ export function workerPermissionFlags(readPaths: readonly string[]): string[] {
 /** True when the launcher runs with every permission (-A), or outside Deno. */
 export function hasAllPermissions(): boolean {
   const api = permissionsApi();
-  return !api || NAMES.every((n) => api.querySync({ name: n }).state === "granted");
+  if (!api) return true;
+  const state = statesOf(api);
+  return NAMES.every((n) => state[n] === undefined || state[n] === "granted");
+}
+
+/**
+ * Each permission's state; undefined for a name this Deno does not know: "import" is refused as
+ * "not a valid permission name" by Deno 2.2.15 and 2.3.7 (test/e2e deno2.2, deno2.3).
+ */
+function statesOf(api: NonNullable<ReturnType<typeof permissionsApi>>): Partial<Record<Name, string>> {
+  const out: Partial<Record<Name, string>> = {};
+  for (const n of NAMES) {
+    try {
+      out[n] = api.querySync({ name: n }).state;
+    } catch {
+      // Unknown to this version: nothing to pass on.
+    }
+  }
+  return out;
 }
 
 /** A Deno permission error of the launcher as a usage error naming the flag (exit 2). */

@@ -31,6 +31,24 @@ interface Channel {
 let holds = 0;
 let listener: ((msg: unknown) => void) | undefined;
 let attached = false;
+let onGone: (() => void) | undefined;
+let goneAttached = false;
+/** What we last told the channel: ref'd (true), unref'd (false), nothing yet (undefined). */
+let refd: boolean | undefined;
+
+/**
+ * Bun 1.1.25 to 1.1.45 keep a process alive while it has a 'disconnect' listener, whatever
+ * `process.channel.unref()` says (probed: a child with only that listener never exits; 1.2.23 and
+ * 1.4.5 exit). There the listener is attached only while the channel is held; the re-parenting
+ * check (parentPid, polled by install.ts) notices a dead primary in the meantime
+ * (test/chaos/faults.test.ts "a script without a server", bun1.1.25/30/45 cells).
+ */
+const DISCONNECT_HOLDS = (() => {
+  const v = process.versions.bun;
+  if (!v) return false;
+  const [major, minor] = v.split(".").map(Number);
+  return major === 1 && minor === 1;
+})();
 
 function channel(): Channel | undefined {
   const ch = (process as { channel?: Partial<Channel> | null }).channel;
@@ -46,8 +64,21 @@ function apply(): void {
     process.off("message", listener);
     attached = false;
   }
+  const wantGone = onGone !== undefined && (holds > 0 || !DISCONNECT_HOLDS);
+  if (onGone && wantGone && !goneAttached) {
+    process.on("disconnect", onGone);
+    goneAttached = true;
+  } else if (onGone && !wantGone && goneAttached) {
+    process.off("disconnect", onGone);
+    goneAttached = false;
+  }
+  // Only on a change: Bun 1.1.25 to 1.1.45 toggle on a repeated unref() (probed: unref() twice
+  // and the process never exits; once, it does).
+  const want = holds > 0;
+  if (ch && refd === want) return;
+  refd = want;
   try {
-    if (holds > 0) ch?.ref();
+    if (want) ch?.ref();
     else ch?.unref();
   } catch {
     // The channel closed under us: the primary is gone and the disconnect handler exits.
@@ -57,6 +88,12 @@ function apply(): void {
 /** Listens for the primary's messages without letting the channel alone keep the worker alive. */
 export function listenToPrimary(fn: (msg: unknown) => void): void {
   listener = fn;
+  apply();
+}
+
+/** Calls `fn` when the channel to the primary closes (see DISCONNECT_HOLDS for the limit). */
+export function onPrimaryDisconnect(fn: () => void): void {
+  onGone = fn;
   apply();
 }
 

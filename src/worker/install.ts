@@ -11,7 +11,7 @@ import { flushStdio, watchStdio } from "../flush-stdio.js";
 import { capabilitiesOf } from "../runtime/capabilities.js";
 import { decodeProbed, PROBED_ENV } from "../runtime/probed.js";
 import { detectRuntime } from "../runtime/detect.js";
-import { holdChannel, listenToPrimary, parentPid } from "./channel.js";
+import { holdChannel, listenToPrimary, onPrimaryDisconnect, parentPid } from "./channel.js";
 import { acknowledged, dieOf, onUncaught, onUnhandledRejection, reportFatal, send } from "./fatal.js";
 import { findForeignHolder, foreignHolderError } from "./foreign-holder.js";
 import { workerRuntimeFor } from "./runtimes/index.js";
@@ -128,7 +128,7 @@ export function installWorker(): WorkerState {
     setTimeout(() => process.exit(1), ORPHAN_EXIT_MS).unref();
     void state.shutdown("primary-gone");
   };
-  process.on("disconnect", onPrimaryGone);
+  onPrimaryDisconnect(onPrimaryGone);
   // A second line of defence: re-parenting. Under load, Deno 2.7.14 workers now and then never
   // saw 'disconnect' after the primary's SIGKILL (test/e2e deno2.7, 1 run in ~4); Bun 1.1.20
   // never does while its 'message' listener is detached (channel.ts), and caches process.ppid.

@@ -119,9 +119,11 @@ function trackNodeServer(server: NetServer, policy: ListenPolicy): void {
   // the app's own the error must still end the worker as it would have; it is reported first
   // (the process dies at once on an uncaught error, and some runtimes never call
   // uncaughtExceptionMonitor: Deno 2.7.14), and EADDRINUSE ends it without a stack trace.
-  server.on("error", (err: unknown) => {
-    if (server.listenerCount("error") === 1) policy.onError(err);
-  });
+  const onListenError = (err: unknown) => {
+    if (server.listeners("error").every((l) => OWN_LISTENERS.has(l as never))) policy.onError(err);
+  };
+  OWN_LISTENERS.add(onListenError);
+  server.on("error", onListenError);
   const entry: TrackedServer = {
     drain: (idleWindowMs) =>
       new Promise<void>((resolve) => {
@@ -177,8 +179,12 @@ function holdWhileListening(server: NetServer): void {
     release();
   };
   server.once("close", done);
+  OWN_LISTENERS.add(onError);
   server.on("error", onError);
 }
+
+/** unicluster's own 'error' listeners: an error with no listener but these is the app's unhandled one. */
+const OWN_LISTENERS = new WeakSet<(...args: never[]) => unknown>();
 
 const PATCHED = Symbol.for("unicluster.listenPatched");
 const IN_LISTEN = Symbol.for("unicluster.inListen");
