@@ -11,7 +11,7 @@ import { detectRuntime, type RuntimeInfo } from "../runtime/detect.js";
 import { createClusterStrategy } from "../strategy/cluster.js";
 import { createReusePortStrategy } from "../strategy/reuseport.js";
 import type { Strategy } from "../strategy/types.js";
-import { readWorkerEnv } from "../protocol.js";
+import { thisWorker } from "../worker/identity.js";
 import type { ClusterEvents, CloseResult } from "./events.js";
 import { type LaunchPlan, planLaunch } from "./plan.js";
 import { migrateReqWarning } from "./kernel.js";
@@ -153,7 +153,7 @@ class WorkerSide extends EventEmitter<ClusterEvents> implements Cluster {
   readonly strategy: StrategyName;
   constructor(readonly runtime: RuntimeInfo, run: () => unknown) {
     super();
-    this.strategy = readWorkerEnv(process.env)?.strategy ?? "cluster";
+    this.strategy = thisWorker()?.strategy ?? "cluster";
     // The worker runtime loads only here, so a primary never pays for it. `worker()` runs once it
     // is installed (servers patched), a tick after launch() returns.
     this.ready = quiet(
@@ -187,7 +187,7 @@ class WorkerSide extends EventEmitter<ClusterEvents> implements Cluster {
  */
 export function launch(options: LaunchOptions): Cluster {
   if (options.worker !== undefined && typeof options.worker !== "function") throw usageError("worker must be a function");
-  if (options.worker && readWorkerEnv(process.env)) return new WorkerSide(detectRuntime(), options.worker);
+  if (options.worker && thisWorker()) return new WorkerSide(detectRuntime(), options.worker);
   const plan = planLaunch(options);
   const log = options.log === false ? () => {} : (options.log ?? defaultLog);
   const handle = new PrimaryCluster(plan, log, options.signals ?? true);

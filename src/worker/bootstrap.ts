@@ -5,6 +5,7 @@
  */
 import path from "node:path";
 import process from "node:process";
+import { claimWorker } from "./identity.js";
 import { installWorker, reportFatal } from "./install.js";
 import { loadScript } from "./load.js";
 
@@ -13,6 +14,8 @@ if (!script) {
   console.error("unicluster: worker started without a script (this entry is started by the launcher)");
   process.exit(2);
 }
+// Before the app runs: the private protocol variables must not reach what it spawns.
+claimWorker();
 const file = path.resolve(script);
 process.argv.splice(1, process.argv.length - 1, file, ...args);
 installWorker();

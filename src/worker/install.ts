@@ -6,9 +6,10 @@
 import process from "node:process";
 // node:timers, not the globals: Deno 2.7's global timers return numbers, without unref().
 import { clearTimeout, setInterval, setTimeout } from "node:timers";
-import { type ErrorInfo, type FromWorker, parseToWorker, PROTOCOL, readWorkerEnv } from "../protocol.js";
+import { type ErrorInfo, type FromWorker, parseToWorker, PROTOCOL } from "../protocol.js";
 import { capabilitiesOf } from "../runtime/capabilities.js";
 import { detectRuntime } from "../runtime/detect.js";
+import { thisWorker } from "./identity.js";
 import { workerRuntimeFor } from "./runtimes/index.js";
 import { drainAll, patchNodeListen } from "./servers.js";
 import { getWorkerState, setWorkerState, type ShutdownContext, type ShutdownHook, type WorkerState } from "./state.js";
@@ -97,7 +98,7 @@ export function installWorker(): WorkerState {
   const existing = getWorkerState();
   if (existing) return existing;
 
-  const { id, strategy, readyOn, primaryPid } = readWorkerEnv(process.env) ?? { id: 0, strategy: "cluster", readyOn: "listen", primaryPid: "" };
+  const { id, strategy, readyOn, primaryPid } = thisWorker() ?? { id: 0, strategy: "cluster", readyOn: "listen", primaryPid: "" };
   const runtime = detectRuntime();
   const caps = capabilitiesOf(runtime);
   const adapter = workerRuntimeFor(runtime);
