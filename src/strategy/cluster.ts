@@ -6,6 +6,7 @@
  */
 import type { Cluster } from "node:cluster";
 import type { RuntimeAdapter } from "../runtime/adapter.js";
+import { forkDetached } from "./detached-fork.js";
 import type { Strategy, StrategyConfig } from "./types.js";
 import { wrapProcess } from "./worker-process.js";
 
@@ -30,7 +31,8 @@ export async function createClusterStrategy(config: StrategyConfig, adapter: Run
   return {
     name: "cluster",
     spawn(spec) {
-      const worker = cluster.fork(spec.env);
+      // Its own process group, so its children go with it (detached-fork.ts).
+      const worker = forkDetached(() => cluster.fork(spec.env));
       return wrapProcess(
         worker,
         () => worker.process?.pid,

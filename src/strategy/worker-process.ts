@@ -4,6 +4,7 @@
  * and its output read to the end.
  */
 import type { Readable } from "node:stream";
+import { killGroup } from "../process-group.js";
 import type { ToWorker } from "../protocol.js";
 import type { WorkerProcess } from "./types.js";
 
@@ -59,6 +60,8 @@ export function wrapProcess(
     if (exited) return;
     exited = true;
     status = [code, signal];
+    // Whatever the worker started and left behind goes with it (crash, stop, reload alike).
+    killGroup(pid());
     maybeReport();
     setTimeout(report, EXIT_DRAIN_MS);
   };

@@ -7,6 +7,7 @@ import process from "node:process";
 // node:timers, not the globals: Deno 2.7's global timers return numbers, without unref().
 import { clearTimeout, setInterval, setTimeout } from "node:timers";
 import { type ErrorInfo, type FromWorker, parseToWorker, PROTOCOL } from "../protocol.js";
+import { killGroup } from "../process-group.js";
 import { capabilitiesOf } from "../runtime/capabilities.js";
 import { detectRuntime } from "../runtime/detect.js";
 import { thisWorker } from "./identity.js";
@@ -167,6 +168,14 @@ export function installWorker(): WorkerState {
     void state.shutdown("primary-gone");
   };
   process.on("disconnect", onPrimaryGone);
+  // With the primary gone, no one else ends this worker's process group: its last act does (it
+  // leads the group, so the SIGKILL ends it too, after everything it started). Checked at exit,
+  // not in onPrimaryGone: node:cluster's own 'disconnect' handler (Node 20/24, Deno 2.9) calls
+  // process.exit() before ours runs. With the primary alive, the primary does it and sees the
+  // worker's real exit status.
+  process.on("exit", () => {
+    if (orphaned || !process.connected) killGroup(process.pid);
+  });
   // A second line of defence: re-parenting. Under load, Deno 2.7.14 workers now and then never
   // saw 'disconnect' after the primary's SIGKILL (test/e2e deno2.7, 1 run in ~4). process.ppid is
   // live on Node, Bun 1.4.5 and Deno; Bun 1.1.20 caches it (there 'disconnect' is reliable).

@@ -21,6 +21,8 @@ export const bunAdapter: RuntimeAdapter = {
     return spawn(rt.execPath, [...cmd.execArgv, cmd.exec, ...cmd.args], {
       env: opts.env,
       cwd: opts.cwd,
+      // Leader of its own process group: its children end with it (src/process-group.ts).
+      detached: true,
       // Output goes through the primary (primary/output.ts).
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     });

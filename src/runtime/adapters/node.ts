@@ -15,6 +15,8 @@ export const nodeAdapter: RuntimeAdapter = {
       cwd: opts.cwd,
       // Explicit: fork() would otherwise pass on the launcher's own execArgv.
       execArgv: [...cmd.execArgv],
+      // Leader of its own process group: its children end with it (src/process-group.ts).
+      detached: true,
       // Output goes through the primary (primary/output.ts).
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     });

@@ -1,0 +1,28 @@
+/**
+ * PM2's tree-kill, done with process groups: every worker leads a group of its own (the
+ * strategies start it with `detached: true`), so what the app starts stays in that group and one
+ * kill(2) on `-pgid` reaches all of it, even after the worker itself is gone (a walk of the
+ * process tree would lose the orphans, which are re-parented at once). The model is systemd's
+ * `KillMode=mixed`: the worker is asked to stop; whatever is left of its group when it has exited
+ * gets SIGKILL: from the primary when a worker exits (stop, crash, reload), from the worker itself
+ * as its last act when the launcher died (install.ts).
+ *
+ * Limits: a process that leaves the group (`setsid`, `detached: true`, a daemon that
+ * double-forks) is the app's business and is not touched; a worker SIGKILLed after its launcher
+ * died takes nothing down. Linux and other POSIX systems only (no groups on Windows).
+ */
+import { spawnSync } from "node:child_process";
+import process from "node:process";
+
+/** SIGKILLs every process left in the group led by `pgid`; no-op when it is empty or gone. */
+export function killGroup(pgid: number | undefined): void {
+  if (!pgid || pgid <= 1 || process.platform === "win32") return;
+  try {
+    process.kill(-pgid, "SIGKILL");
+  } catch (err) {
+    // Bun 1.1.20's process.kill refuses negative pids (ERR_OUT_OF_RANGE; 1.4.5, Node and Deno
+    // take them): ask kill(1) instead (test/process-group.test.ts).
+    if ((err as { code?: string }).code === "ERR_OUT_OF_RANGE") spawnSync("kill", ["-KILL", "--", `-${pgid}`], { stdio: "ignore" });
+    // ESRCH: nothing left in the group.
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * Processes a worker starts end with it (src/process-group.ts): after a graceful stop, after the
+ * worker crashes (SIGKILL), and after the launcher is SIGKILLed, the `sleep 300` each worker of
+ * spawn-sleep.cjs started is gone. Both strategies on Node, and the Bun and Deno cells.
+ */
+import { describe, expect, it } from "vitest";
+import { CELLS, fixture } from "./_helpers/cells.js";
+import { freePort } from "./_helpers/net.js";
+import { isAlive, seenPids, start, until } from "./_helpers/proc.js";
+
+const cases: Array<[string, "cluster" | "reuseport"]> = [
+  ["node20", "cluster"],
+  ["node24", "cluster"],
+  ["node24", "reuseport"],
+  ["bun", "cluster"],
+  ["deno", "reuseport"],
+  ["deno", "cluster"],
+];
+
+/** 2 workers of spawn-sleep.cjs; their pids and their sleepers' pids, from what they print. */
+async function sleepersOf(id: string, strategy: "cluster" | "reuseport") {
+  const proc = start(...CELLS[id]!.cli(["-w", "2", "-s", strategy, fixture("spawn-sleep.cjs")]), { env: { PORT: String(await freePort()) } });
+  await proc.waitFor(/all 2 workers ready/, 20_000);
+  const lines = await until(() => {
+    const m = [...proc.stdout().matchAll(/^sleeper (\d+) (\d+)$/gm)];
+    return m.length >= 2 ? m : undefined;
+  }, 5_000, "both workers to print their sleeper");
+  const sleepers = new Map<number, number>();
+  for (const [, worker, sleeper] of lines) {
+    // Killed after the test if they survive (the old behaviour).
+    seenPids.add(Number(worker)).add(Number(sleeper));
+    expect(isAlive(Number(sleeper)), `sleeper of worker ${worker}`).toBe(true);
+    sleepers.set(Number(worker), Number(sleeper));
+  }
+  return { proc, sleepers };
+}
+
+const gone = (pids: Iterable<number>, what: string) => {
+  const list = [...pids];
+  return until(() => list.every((p) => !isAlive(p)), 5_000, what);
+};
+
+describe("a worker's own processes end with it", () => {
+  for (const [id, strategy] of cases) {
+    it(`${id} ${strategy}: a graceful stop leaves none`, async () => {
+      const { proc, sleepers } = await sleepersOf(id, strategy);
+      proc.child.kill("SIGTERM");
+      expect((await proc.exited()).code, proc.output()).toBe(0);
+      await gone(sleepers.values(), "every sleeper to be gone after the stop");
+    });
+
+    it(`${id} ${strategy}: a crashed worker's are gone, the other worker's stay`, async () => {
+      const { proc, sleepers } = await sleepersOf(id, strategy);
+      const [[victim, victimSleeper], [, otherSleeper]] = [...sleepers.entries()] as [[number, number], [number, number]];
+      process.kill(victim, "SIGKILL");
+      await gone([victimSleeper], "the crashed worker's sleeper to be gone");
+      await proc.waitFor(/restarting worker/);
+      expect(isAlive(otherSleeper)).toBe(true);
+      proc.child.kill("SIGTERM");
+      expect((await proc.exited()).code, proc.output()).toBe(0);
+    });
+
+    it(`${id} ${strategy}: a SIGKILLed launcher leaves none`, async () => {
+      const { proc, sleepers } = await sleepersOf(id, strategy);
+      proc.child.kill("SIGKILL");
+      await gone([...sleepers.keys(), ...sleepers.values()], "every worker and sleeper to be gone after the launcher's SIGKILL");
+    });
+  }
+});
