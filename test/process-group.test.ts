@@ -15,11 +15,15 @@ const cases: Array<[string, "cluster" | "reuseport"]> = [
   ["bun", "cluster"],
   ["deno", "reuseport"],
   ["deno", "cluster"],
+  // Bun 1.1.20's process.kill refuses a negative pid: the kill(1) fallback of process-group.ts.
+  ["bun1.1", "reuseport"],
 ];
 
 /** 2 workers of spawn-sleep.cjs; their pids and their sleepers' pids, from what they print. */
 async function sleepersOf(id: string, strategy: "cluster" | "reuseport") {
-  const proc = start(...CELLS[id]!.cli(["-w", "2", "-s", strategy, fixture("spawn-sleep.cjs")]), { env: { PORT: String(await freePort()) } });
+  const proc = start(...CELLS[id]!.cli(["-w", "2", "-s", strategy, fixture("spawn-sleep.cjs")]), {
+    env: { PORT: String(await freePort()), ...(id === "bun1.1" ? { USE_NATIVE: "1" } : {}) },
+  });
   await proc.waitFor(/all 2 workers ready/, 20_000);
   const lines = await until(() => {
     const m = [...proc.stdout().matchAll(/^sleeper (\d+) (\d+)$/gm)];
