@@ -14,9 +14,15 @@
 import { spawnSync } from "node:child_process";
 import process from "node:process";
 
+/**
+ * Whether workers are started as group leaders (`detached: true`). Not on Windows: there
+ * `detached` gives each worker a console window of its own, and there are no process groups.
+ */
+export const OWN_GROUP = process.platform !== "win32";
+
 /** SIGKILLs every process left in the group led by `pgid`; no-op when it is empty or gone. */
 export function killGroup(pgid: number | undefined): void {
-  if (!pgid || pgid <= 1 || process.platform === "win32") return;
+  if (!pgid || pgid <= 1 || !OWN_GROUP) return;
   try {
     process.kill(-pgid, "SIGKILL");
   } catch (err) {

@@ -10,10 +10,12 @@
  * group; their children would then outlive a crashed worker (the tests would show it).
  */
 import { ChildProcess } from "node:child_process";
+import { OWN_GROUP } from "../process-group.js";
 
 type SpawnMethod = (this: ChildProcess, options: Record<string, unknown>) => unknown;
 
 export function forkDetached<T>(fork: () => T): T {
+  if (!OWN_GROUP) return fork();
   const proto = ChildProcess.prototype as unknown as { spawn: SpawnMethod };
   const original = proto.spawn;
   proto.spawn = function (this: ChildProcess, options) {

@@ -9,6 +9,7 @@
  */
 import { spawn } from "node:child_process";
 import type { RuntimeAdapter } from "../adapter.js";
+import { OWN_GROUP } from "../../process-group.js";
 
 export const bunAdapter: RuntimeAdapter = {
   runtime: "bun",
@@ -22,7 +23,7 @@ export const bunAdapter: RuntimeAdapter = {
       env: opts.env,
       cwd: opts.cwd,
       // Leader of its own process group: its children end with it (src/process-group.ts).
-      detached: true,
+      detached: OWN_GROUP,
       // Output goes through the primary (primary/output.ts).
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     });

@@ -7,6 +7,7 @@
  */
 import { spawn } from "node:child_process";
 import { bootstrapCommand, type RuntimeAdapter } from "../adapter.js";
+import { OWN_GROUP } from "../../process-group.js";
 
 /**
  * Flags every Deno worker gets: all permissions (the launcher had them), the Node-compat flags
@@ -30,7 +31,7 @@ export const denoAdapter: RuntimeAdapter = {
       env: opts.env,
       cwd: opts.cwd,
       // Leader of its own process group: its children end with it (src/process-group.ts).
-      detached: true,
+      detached: OWN_GROUP,
       // Output goes through the primary (primary/output.ts).
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     });
