@@ -20,15 +20,22 @@ import process from "node:process";
  */
 export const OWN_GROUP = process.platform !== "win32";
 
-/** SIGKILLs every process left in the group led by `pgid`; no-op when it is empty or gone. */
-export function killGroup(pgid: number | undefined): void {
+/**
+ * Sends `signal` (default SIGKILL) to every process in the group led by `pgid`; no-op when it is
+ * empty or gone. `lastAct`: called by a process on its way out (it may block).
+ */
+export function killGroup(pgid: number | undefined, opts: { signal?: "SIGKILL" | "SIGTERM"; lastAct?: boolean } = {}): void {
+  const signal = opts.signal ?? "SIGKILL";
   if (!pgid || pgid <= 1 || !OWN_GROUP) return;
   try {
-    process.kill(-pgid, "SIGKILL");
+    process.kill(-pgid, signal);
   } catch (err) {
     // Bun 1.1.20's process.kill refuses negative pids (ERR_OUT_OF_RANGE; 1.4.5, Node and Deno
-    // take them): ask kill(1) instead (test/process-group.test.ts).
-    if ((err as { code?: string }).code === "ERR_OUT_OF_RANGE") spawnSync("kill", ["-KILL", "--", `-${pgid}`], { stdio: "ignore" });
-    // ESRCH: nothing left in the group.
+    // take them): a process on its way out asks kill(1) instead. Not a primary: a kill(1) child
+    // exiting next to a worker made Bun 1.1.20's launcher now and then miss that worker's exit
+    // (a zombie never reaped, the stop hung until --grace; 2 stops in ~30, none without it). So
+    // on Bun 1.1 the processes of a worker that is SIGKILLed (a crash) outlive it.
+    if ((err as { code?: string }).code !== "ERR_OUT_OF_RANGE" || !opts.lastAct) return;
+    spawnSync("kill", [`-${signal.slice(3)}`, "--", `-${pgid}`], { stdio: "ignore" });
   }
 }

@@ -3,10 +3,11 @@
  * worker crashes (SIGKILL), and after the launcher is SIGKILLed, the `sleep 300` each worker of
  * spawn-sleep.cjs started is gone. Both strategies on Node, and the Bun and Deno cells.
  */
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { CELLS, fixture } from "./_helpers/cells.js";
 import { freePort } from "./_helpers/net.js";
-import { isAlive, seenPids, start, until } from "./_helpers/proc.js";
+import { isAlive, type Proc, seenPids, start, until } from "./_helpers/proc.js";
 
 const cases: Array<[string, "cluster" | "reuseport"]> = [
   ["node20", "cluster"],
@@ -15,7 +16,9 @@ const cases: Array<[string, "cluster" | "reuseport"]> = [
   ["bun", "cluster"],
   ["deno", "reuseport"],
   ["deno", "cluster"],
-  // Bun 1.1.20's process.kill refuses a negative pid: the kill(1) fallback of process-group.ts.
+  // Bun 1.1.20's process.kill refuses a negative pid: the worker's kill(1) fallback of
+  // process-group.ts. Not its crash case: there the primary would have to spawn kill(1), which
+  // made Bun 1.1.20 miss worker exits, so a SIGKILLed worker's processes outlive it (README).
   ["bun1.1", "reuseport"],
 ];
 
@@ -39,10 +42,23 @@ async function sleepersOf(id: string, strategy: "cluster" | "reuseport") {
   return { proc, sleepers };
 }
 
-const gone = (pids: Iterable<number>, what: string) => {
+/** Polls until every pid is gone; the error names the survivors (state, ppid, pgid) and the log. */
+async function gone(pids: Iterable<number>, what: string, proc: Proc): Promise<void> {
   const list = [...pids];
-  return until(() => list.every((p) => !isAlive(p)), 5_000, what);
-};
+  try {
+    await until(() => list.every((p) => !isAlive(p)), 5_000, what);
+  } catch (err) {
+    const stat = (p: number) => {
+      try {
+        const s = readFileSync(`/proc/${p}/stat`, "utf8");
+        return `${p} ${s.slice(s.indexOf("("), s.lastIndexOf(")") + 1)} ${s.slice(s.lastIndexOf(")") + 2).split(" ").slice(0, 3).join(" ")}`;
+      } catch {
+        return `${p} gone`;
+      }
+    };
+    throw new Error(`${(err as Error).message}\nalive: ${list.filter(isAlive).map(stat).join("; ")}\noutput:\n${proc.output()}`);
+  }
+}
 
 describe("a worker's own processes end with it", () => {
   for (const [id, strategy] of cases) {
@@ -50,14 +66,14 @@ describe("a worker's own processes end with it", () => {
       const { proc, sleepers } = await sleepersOf(id, strategy);
       proc.child.kill("SIGTERM");
       expect((await proc.exited()).code, proc.output()).toBe(0);
-      await gone(sleepers.values(), "every sleeper to be gone after the stop");
+      await gone(sleepers.values(), "every sleeper to be gone after the stop", proc);
     });
 
-    it(`${id} ${strategy}: a crashed worker's are gone, the other worker's stay`, async () => {
+    it.skipIf(id === "bun1.1")(`${id} ${strategy}: a crashed worker's are gone, the other worker's stay`, async () => {
       const { proc, sleepers } = await sleepersOf(id, strategy);
       const [[victim, victimSleeper], [, otherSleeper]] = [...sleepers.entries()] as [[number, number], [number, number]];
       process.kill(victim, "SIGKILL");
-      await gone([victimSleeper], "the crashed worker's sleeper to be gone");
+      await gone([victimSleeper], "the crashed worker's sleeper to be gone", proc);
       await proc.waitFor(/restarting worker/);
       expect(isAlive(otherSleeper)).toBe(true);
       proc.child.kill("SIGTERM");
@@ -67,7 +83,7 @@ describe("a worker's own processes end with it", () => {
     it(`${id} ${strategy}: a SIGKILLed launcher leaves none`, async () => {
       const { proc, sleepers } = await sleepersOf(id, strategy);
       proc.child.kill("SIGKILL");
-      await gone([...sleepers.keys(), ...sleepers.values()], "every worker and sleeper to be gone after the launcher's SIGKILL");
+      await gone([...sleepers.keys(), ...sleepers.values()], "every worker and sleeper to be gone after the launcher's SIGKILL", proc);
     });
   }
 });

@@ -168,13 +168,18 @@ export function installWorker(): WorkerState {
     void state.shutdown("primary-gone");
   };
   process.on("disconnect", onPrimaryGone);
-  // With the primary gone, no one else ends this worker's process group: its last act does (it
-  // leads the group, so the SIGKILL ends it too, after everything it started). Checked at exit,
-  // not in onPrimaryGone: node:cluster's own 'disconnect' handler (Node 20/24, Deno 2.9) calls
-  // process.exit() before ours runs. With the primary alive, the primary does it and sees the
-  // worker's real exit status.
+  // This worker's process group at its exit: the primary SIGKILLs what is left once the worker
+  // is gone, but with the primary gone no one would, so the worker's last act does (it leads the
+  // group, so the SIGKILL ends it too, after everything it started). Checked at exit, not in
+  // onPrimaryGone: node:cluster's own 'disconnect' handler (Node 20/24, Deno 2.9) calls
+  // process.exit() before ours runs, and a worker can also die of the launcher's death before it
+  // sees it (node:cluster's 'listening' report failed with an uncaught EPIPE, ppid not yet
+  // changed: Node 20.20 and 24.21, ~1 run in 10 of test/process-group.test.ts). So every other
+  // exit sends SIGTERM to the group: the worker itself survives it (its SIGTERM listener below
+  // can no longer run), its children do not, unless they handle SIGTERM.
   process.on("exit", () => {
-    if (orphaned || !process.connected) killGroup(process.pid);
+    const primaryGone = orphaned || !process.connected || (primaryPid !== "" && String(process.ppid) !== primaryPid);
+    killGroup(process.pid, { signal: primaryGone ? "SIGKILL" : "SIGTERM", lastAct: true });
   });
   // A second line of defence: re-parenting. Under load, Deno 2.7.14 workers now and then never
   // saw 'disconnect' after the primary's SIGKILL (test/e2e deno2.7, 1 run in ~4). process.ppid is
