@@ -3,9 +3,10 @@
  * strategies start it with `detached: true`), so what the app starts stays in that group and one
  * kill(2) on `-pgid` reaches all of it, even after the worker itself is gone (a walk of the
  * process tree would lose the orphans, which are re-parented at once). The model is systemd's
- * `KillMode=mixed`: the worker is asked to stop; whatever is left of its group when it has exited
- * gets SIGKILL: from the primary when a worker exits (stop, crash, reload), from the worker itself
- * as its last act when the launcher died (install.ts).
+ * `KillMode=mixed`: the worker is asked to stop; as it exits it sends its group SIGTERM (which it
+ * survives itself), and whatever is left once it has exited gets SIGKILL: from the primary when a
+ * worker exits (stop, crash, reload), from the worker itself as its last act when the launcher
+ * died (install.ts).
  *
  * Limits: a process that leaves the group (`setsid`, `detached: true`, a daemon that
  * double-forks) is the app's business and is not touched; a worker SIGKILLed after its launcher
