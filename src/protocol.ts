@@ -40,6 +40,22 @@ export function readWorkerEnv(env: Record<string, string | undefined>): WorkerEn
   };
 }
 
+/**
+ * The variables only unicluster's worker runtime reads. The worker takes them out of its
+ * environment at start-up (`takeWorkerEnv`), so a process the app starts does not inherit them
+ * and never mistakes itself for a worker; the public ones above (`UNICLUSTER_WORKER_ID`,
+ * `NODE_APP_INSTANCE`, `UNICLUSTER_STRATEGY`) stay for the app and its children, as
+ * `NODE_UNIQUE_ID` does not for node:cluster's.
+ */
+const PRIVATE_VARS = ["UNICLUSTER_READY_ON", "UNICLUSTER_PRIMARY_PID"] as const;
+
+/** Reads the worker environment and removes its private variables from `env` (in place). */
+export function takeWorkerEnv(env: Record<string, string | undefined>): WorkerEnv | undefined {
+  const w = env.UNICLUSTER_PRIMARY_PID ? readWorkerEnv(env) : undefined;
+  for (const k of PRIVATE_VARS) delete env[k];
+  return w;
+}
+
 /** Marker on every protocol message. Bump on incompatible changes. */
 export const PROTOCOL = 1 as const;
 

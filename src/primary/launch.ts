@@ -15,7 +15,7 @@ import { type StrategyChoice, selectStrategy } from "../strategy/select.js";
 import { createClusterStrategy } from "../strategy/cluster.js";
 import { createReusePortStrategy } from "../strategy/reuseport.js";
 import type { Strategy } from "../strategy/types.js";
-import { readWorkerEnv } from "../protocol.js";
+import { thisWorker } from "../worker/identity.js";
 import type { ClusterEvents, CloseResult } from "./events.js";
 import { availableCores, type LaunchPlan, planLaunch } from "./plan.js";
 import { bunApiOnNode } from "./bunx.js";
@@ -202,7 +202,7 @@ class WorkerSide extends EventEmitter<ClusterEvents> implements Cluster {
   readonly strategy: StrategyName;
   constructor(readonly runtime: RuntimeInfo, run: () => unknown) {
     super();
-    this.strategy = readWorkerEnv(process.env)?.strategy ?? "cluster";
+    this.strategy = thisWorker()?.strategy ?? "cluster";
     // The worker runtime loads only here, so a primary never pays for it. `worker()` runs once it
     // is installed (servers patched), a tick after launch() returns.
     this.ready = quiet(
@@ -236,7 +236,7 @@ class WorkerSide extends EventEmitter<ClusterEvents> implements Cluster {
  */
 export function launch(options: LaunchOptions): Cluster {
   if (options.worker !== undefined && typeof options.worker !== "function") throw usageError("worker must be a function");
-  if (options.worker && readWorkerEnv(process.env)) return new WorkerSide(detectRuntime(), options.worker);
+  if (options.worker && thisWorker()) return new WorkerSide(detectRuntime(), options.worker);
   const plan = planLaunch(options);
   watchStdio();
   const log = options.log === false ? () => {} : (options.log ?? defaultLog);

@@ -15,6 +15,7 @@ import { detectRuntime, type RuntimeInfo } from "../runtime/detect.js";
 import { assertMinimumVersion } from "../runtime/minimums.js";
 import { type StrategyChoice, selectStrategy } from "../strategy/select.js";
 import type { StrategyConfig } from "../strategy/types.js";
+import { resolveLogical, toLogical } from "./cwd.js";
 import { resolveScript } from "./script.js";
 
 export interface LaunchPlan {
@@ -45,7 +46,8 @@ export function planLaunch(input: LaunchOptions): LaunchPlan {
   const choice = selectStrategy(options.strategy, runtime, capabilities, names);
   const refusal = choice.strategy === "cluster" ? adapterFor(runtime).clusterRefusal?.() : undefined;
   if (refusal) throw usageError(refusal, `use ${names.strategy("reuseport")}, or start the launcher with -A`);
-  const cwd = path.resolve(input.cwd ?? process.cwd());
+  // Logical paths (through symlinks), resolved again at every worker start: cwd.ts.
+  const cwd = resolveLogical(input.cwd ?? ".");
   if (input.script !== undefined && input.worker !== undefined) throw usageError("give either script or worker, not both");
 
   let target: string;
@@ -54,7 +56,7 @@ export function planLaunch(input: LaunchOptions): LaunchPlan {
     // Same-file mode: workers re-run the main script, whose launch() call then runs `worker`.
     const main = process.argv[1];
     if (!main) throw usageError("same-file mode needs a main script (process.argv[1] is empty)");
-    target = path.resolve(main);
+    target = toLogical(path.resolve(main));
     // Keep the primary's own loaders (e.g. --import=tsx) so the same file loads the same way.
     // (Deno reports an empty process.execArgv whatever its flags: 2.7.14 and 2.9.6.)
     execArgv = [...process.execArgv, ...execArgv];

@@ -8,6 +8,7 @@ import type { Cluster } from "node:cluster";
 import { UniclusterError } from "../errors.js";
 import type { RuntimeAdapter } from "../runtime/adapter.js";
 import { flagsReachedWorker } from "../runtime/probe.js";
+import { forkDetached } from "./detached-fork.js";
 import type { Strategy, StrategyConfig } from "./types.js";
 import { wrapProcess } from "./worker-process.js";
 
@@ -32,7 +33,8 @@ export async function createClusterStrategy(config: StrategyConfig, adapter: Run
   return {
     name: "cluster",
     spawn(spec) {
-      const worker = cluster.fork(spec.env);
+      // Its own process group, so its children go with it (detached-fork.ts).
+      const worker = forkDetached(() => cluster.fork(spec.env));
       // Where unicluster's hook rides on the runtime flags (Bun's --preload), a worker started
       // without them would serve unsupervised: never ready, never drained (Bun 1.1.25 to 1.1.45
       // drop setupPrimary's execArgv; issue 10). One clear error instead of a ready timeout.

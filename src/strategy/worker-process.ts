@@ -6,6 +6,7 @@
 import type { Readable } from "node:stream";
 // node:timers, not the global: Deno 2.2 and 2.3 have no global setImmediate (test/e2e deno2.2).
 import { setImmediate } from "node:timers";
+import { killGroup } from "../process-group.js";
 import type { ToWorker } from "../protocol.js";
 import type { WorkerProcess } from "./types.js";
 
@@ -61,6 +62,8 @@ export function wrapProcess(
     if (exited) return;
     exited = true;
     status = [code, signal];
+    // Whatever the worker started and left behind goes with it (crash, stop, reload alike).
+    killGroup(pid());
     maybeReport();
     setTimeout(report, EXIT_DRAIN_MS);
   };

@@ -2,15 +2,17 @@
  * Worker-side helpers for apps. They work in every strategy and runtime, and are harmless outside
  * unicluster (no-ops), so an app can call them unconditionally.
  */
-import process from "node:process";
-import { readWorkerEnv } from "../protocol.js";
+import { thisWorker } from "./identity.js";
 import { getWorkerState, type ShutdownHook } from "./state.js";
 
 export type { ShutdownContext, ShutdownHook } from "./state.js";
 
-/** True in a process started by unicluster as a worker. */
+/**
+ * True in a process started by unicluster as a worker; false in the processes a worker starts
+ * (they inherit `UNICLUSTER_WORKER_ID` but are not workers).
+ */
 export function isWorker(): boolean {
-  return readWorkerEnv(process.env) !== undefined;
+  return thisWorker() !== undefined;
 }
 
 /**
@@ -18,7 +20,7 @@ export function isWorker(): boolean {
  * `undefined` outside unicluster. The same value is in `process.env.UNICLUSTER_WORKER_ID`.
  */
 export function workerId(): number | undefined {
-  return readWorkerEnv(process.env)?.id;
+  return thisWorker()?.id;
 }
 
 /**

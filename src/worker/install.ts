@@ -6,14 +6,16 @@
 import process from "node:process";
 // node:timers, not the globals: Deno 2.7's global timers return numbers, without unref().
 import { setInterval, setTimeout } from "node:timers";
-import { parseToWorker, PROTOCOL, readWorkerEnv } from "../protocol.js";
+import { parseToWorker, PROTOCOL } from "../protocol.js";
 import { flushStdio, watchStdio } from "../flush-stdio.js";
+import { killGroup } from "../process-group.js";
 import { capabilitiesOf } from "../runtime/capabilities.js";
 import { decodeProbed, PROBED_ENV } from "../runtime/probed.js";
 import { detectRuntime } from "../runtime/detect.js";
 import { holdChannel, listenToPrimary, onPrimaryDisconnect, parentPid } from "./channel.js";
 import { acknowledged, dieOf, onUncaught, onUnhandledRejection, reportFatal, send } from "./fatal.js";
 import { findForeignHolder, foreignHolderError } from "./foreign-holder.js";
+import { thisWorker } from "./identity.js";
 import { workerRuntimeFor } from "./runtimes/index.js";
 import { drainAll, patchNodeListen } from "./servers.js";
 import { getWorkerState, setWorkerState, type ShutdownContext, type ShutdownHook, type WorkerState } from "./state.js";
@@ -40,7 +42,7 @@ export function installWorker(): WorkerState {
   const existing = getWorkerState();
   if (existing) return existing;
 
-  const { id, strategy, readyOn, primaryPid } = readWorkerEnv(process.env) ?? { id: 0, strategy: "cluster", readyOn: "listen", primaryPid: "" };
+  const { id, strategy, readyOn, primaryPid } = thisWorker() ?? { id: 0, strategy: "cluster", readyOn: "listen", primaryPid: "" };
   const runtime = detectRuntime();
   const caps = capabilitiesOf(runtime, decodeProbed(process.env[PROBED_ENV]));
   const adapter = workerRuntimeFor(runtime);
@@ -129,6 +131,19 @@ export function installWorker(): WorkerState {
     void state.shutdown("primary-gone");
   };
   onPrimaryDisconnect(onPrimaryGone);
+  // This worker's process group at its exit: the primary SIGKILLs what is left once the worker
+  // is gone, but with the primary gone no one would, so the worker's last act does (it leads the
+  // group, so the SIGKILL ends it too, after everything it started). Checked at exit, not in
+  // onPrimaryGone: node:cluster's own 'disconnect' handler (Node 20/24, Deno 2.9) calls
+  // process.exit() before ours runs, and a worker can also die of the launcher's death before it
+  // sees it (node:cluster's 'listening' report failed with an uncaught EPIPE, ppid not yet
+  // changed: Node 20.20 and 24.21, ~1 run in 10 of test/process-group.test.ts). So every other
+  // exit sends SIGTERM to the group: the worker itself survives it (its SIGTERM listener below
+  // can no longer run), its children do not, unless they handle SIGTERM.
+  process.on("exit", () => {
+    const primaryGone = orphaned || !process.connected || (primaryPid !== "" && String(parentPid()) !== primaryPid);
+    killGroup(process.pid, { signal: primaryGone ? "SIGKILL" : "SIGTERM", lastAct: true });
+  });
   // A second line of defence: re-parenting. Under load, Deno 2.7.14 workers now and then never
   // saw 'disconnect' after the primary's SIGKILL (test/e2e deno2.7, 1 run in ~4); Bun 1.1.20
   // never does while its 'message' listener is detached (channel.ts), and caches process.ppid.

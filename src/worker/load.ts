@@ -24,10 +24,16 @@ function nearestPackageType(file: string): string | undefined {
   }
 }
 
+/**
+ * `.js` and extensionless files (express-generator's `bin/www`) are CommonJS unless the nearest
+ * package.json says `"type": "module"`: what Node 20.20, 24.21 and Deno 2.7.14 / 2.9.6 do when
+ * they run such a file directly (test/worker/load.test.ts). A CommonJS-looking file with ESM
+ * syntax falls through to import(), which detects it, as those runtimes do.
+ */
 function looksCommonJs(file: string): boolean {
   const ext = path.extname(file);
   if (ext === ".cjs") return true;
-  if (ext !== ".js") return false;
+  if (ext !== ".js" && ext !== "") return false;
   return nearestPackageType(file) !== "module";
 }
 

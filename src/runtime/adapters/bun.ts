@@ -11,6 +11,7 @@
  */
 import { spawn } from "node:child_process";
 import type { RuntimeAdapter } from "../adapter.js";
+import { OWN_GROUP } from "../../process-group.js";
 
 export const bunAdapter: RuntimeAdapter = {
   runtime: "bun",
@@ -23,6 +24,8 @@ export const bunAdapter: RuntimeAdapter = {
     return spawn(rt.execPath, [...cmd.execArgv, cmd.exec, ...cmd.args], {
       env: opts.env,
       cwd: opts.cwd,
+      // Leader of its own process group: its children end with it (src/process-group.ts).
+      detached: OWN_GROUP,
       // Output goes through the primary (primary/output.ts).
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     });

@@ -8,6 +8,7 @@
 import { spawn } from "node:child_process";
 import { bootstrapCommand, type RuntimeAdapter } from "../adapter.js";
 import { hasAllPermissions, workerPermissionFlags } from "../deno-permissions.js";
+import { OWN_GROUP } from "../../process-group.js";
 
 /**
  * Flags every Deno worker gets besides its permissions (the launcher's own, from
@@ -31,6 +32,8 @@ export const denoAdapter: RuntimeAdapter = {
     return spawn(rt.execPath, ["run", ...permissions, ...DENO_WORKER_FLAGS, ...cmd.execArgv, cmd.exec, ...cmd.args], {
       env: opts.env,
       cwd: opts.cwd,
+      // Leader of its own process group: its children end with it (src/process-group.ts).
+      detached: OWN_GROUP,
       // Output goes through the primary (primary/output.ts).
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     });

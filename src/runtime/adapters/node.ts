@@ -5,6 +5,7 @@
  */
 import { fork } from "node:child_process";
 import { bootstrapCommand, type RuntimeAdapter } from "../adapter.js";
+import { OWN_GROUP } from "../../process-group.js";
 
 export const nodeAdapter: RuntimeAdapter = {
   runtime: "node",
@@ -15,6 +16,8 @@ export const nodeAdapter: RuntimeAdapter = {
       cwd: opts.cwd,
       // Explicit: fork() would otherwise pass on the launcher's own execArgv.
       execArgv: [...cmd.execArgv],
+      // Leader of its own process group: its children end with it (src/process-group.ts).
+      detached: OWN_GROUP,
       // Output goes through the primary (primary/output.ts).
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     });

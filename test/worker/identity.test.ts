@@ -1,0 +1,39 @@
+/**
+ * Only the process the launcher started is a worker: a program the app starts inherits the
+ * public variables (UNICLUSTER_WORKER_ID, ...) but not the private protocol ones, so the library
+ * there says "not a worker" and launch() is a primary.
+ */
+import { describe, expect, it } from "vitest";
+import { CELLS, fixture } from "../_helpers/cells.js";
+import { distinctWorkers, freePort, get } from "../_helpers/net.js";
+import { start } from "../_helpers/proc.js";
+import { stopCleanly } from "../_helpers/cluster.js";
+
+const cases: Array<[string, "cluster" | "reuseport"]> = [
+  ["node20", "cluster"],
+  ["node24", "cluster"],
+  ["node24", "reuseport"],
+  ["bun", "cluster"],
+  ["deno", "reuseport"],
+];
+
+describe("worker identity", () => {
+  for (const [id, strategy] of cases) {
+    const cell = CELLS[id]!;
+    it(`${id} ${strategy}: a program the worker starts is not a worker (isWorker false, no workerId, launch() primary)`, async () => {
+      const port = await freePort();
+      const p = start(...cell.cli(["-w", "1", "-s", strategy, fixture("spawn-probe.cjs")]), { env: { PORT: String(port) } });
+      const workers = await distinctWorkers(port, 1, 20_000);
+      expect([...workers.values()][0]!.self).toEqual({ isWorker: true, workerId: 1 });
+      const probe = await get(port, "/probe", 15_000);
+      expect(probe.json, probe.body).toEqual({
+        isWorker: false,
+        workerId: null,
+        role: "primary",
+        // The public variables stay for the app and its children; the private ones are gone.
+        env: { UNICLUSTER_WORKER_ID: "1", UNICLUSTER_STRATEGY: strategy },
+      });
+      await stopCleanly(p, workers.keys());
+    });
+  }
+});
