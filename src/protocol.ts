@@ -16,6 +16,8 @@ export interface WorkerEnv {
   readonly readyOn: "listen" | "message";
   /** The primary's pid: a preloaded worker tells itself from processes the app spawns by it. */
   readonly primaryPid: string;
+  /** What the launcher's probes found (runtime/probed.ts), passed on so workers need not probe. */
+  readonly probed?: string;
 }
 
 export function workerEnv(w: WorkerEnv): Record<string, string> {
@@ -37,6 +39,7 @@ export function readWorkerEnv(env: Record<string, string | undefined>): WorkerEn
     strategy: env.UNICLUSTER_STRATEGY === "reuseport" ? "reuseport" : "cluster",
     readyOn: env.UNICLUSTER_READY_ON === "message" ? "message" : "listen",
     primaryPid: env.UNICLUSTER_PRIMARY_PID ?? "",
+    probed: env.UNICLUSTER_PROBED,
   };
 }
 
@@ -47,7 +50,7 @@ export function readWorkerEnv(env: Record<string, string | undefined>): WorkerEn
  * `NODE_APP_INSTANCE`, `UNICLUSTER_STRATEGY`) stay for the app and its children, as
  * `NODE_UNIQUE_ID` does not for node:cluster's.
  */
-const PRIVATE_VARS = ["UNICLUSTER_READY_ON", "UNICLUSTER_PRIMARY_PID"] as const;
+const PRIVATE_VARS = ["UNICLUSTER_READY_ON", "UNICLUSTER_PRIMARY_PID", "UNICLUSTER_PROBED"] as const;
 
 /** Reads the worker environment and removes its private variables from `env` (in place). */
 export function takeWorkerEnv(env: Record<string, string | undefined>): WorkerEnv | undefined {

@@ -10,7 +10,7 @@ import { parseToWorker, PROTOCOL } from "../protocol.js";
 import { flushStdio, watchStdio } from "../flush-stdio.js";
 import { killGroup } from "../process-group.js";
 import { capabilitiesOf } from "../runtime/capabilities.js";
-import { decodeProbed, PROBED_ENV } from "../runtime/probed.js";
+import { decodeProbed } from "../runtime/probed.js";
 import { detectRuntime } from "../runtime/detect.js";
 import { holdChannel, listenToPrimary, onPrimaryDisconnect, parentPid } from "./channel.js";
 import { acknowledged, dieOf, onUncaught, onUnhandledRejection, reportFatal, send } from "./fatal.js";
@@ -42,9 +42,9 @@ export function installWorker(): WorkerState {
   const existing = getWorkerState();
   if (existing) return existing;
 
-  const { id, strategy, readyOn, primaryPid } = thisWorker() ?? { id: 0, strategy: "cluster", readyOn: "listen", primaryPid: "" };
+  const { id, strategy, readyOn, primaryPid, probed } = thisWorker() ?? { id: 0, strategy: "cluster", readyOn: "listen", primaryPid: "" };
   const runtime = detectRuntime();
-  const caps = capabilitiesOf(runtime, decodeProbed(process.env[PROBED_ENV]));
+  const caps = capabilitiesOf(runtime, decodeProbed(probed));
   const adapter = workerRuntimeFor(runtime);
 
   watchStdio();
@@ -140,9 +140,12 @@ export function installWorker(): WorkerState {
   // changed: Node 20.20 and 24.21, ~1 run in 10 of test/process-group.test.ts). So every other
   // exit sends SIGTERM to the group: the worker itself survives it (its SIGTERM listener below
   // can no longer run), its children do not, unless they handle SIGTERM.
-  process.on("exit", () => {
+  process.on("exit", (code: number) => {
     const primaryGone = orphaned || !process.connected || (primaryPid !== "" && String(parentPid()) !== primaryPid);
-    killGroup(process.pid, { signal: primaryGone ? "SIGKILL" : "SIGTERM", lastAct: true });
+    // Bun 1.1.20 needs kill(1) for a group (process-group.ts), and a spawnSync in an 'exit'
+    // listener turns a crashing worker's exit code 1 into 0 there (test/e2e bun1.1 "a script that
+    // throws at start-up"): a crash exit with a live primary leaves the group to the primary.
+    killGroup(process.pid, { signal: primaryGone ? "SIGKILL" : "SIGTERM", lastAct: primaryGone || code === 0 });
   });
   // A second line of defence: re-parenting. Under load, Deno 2.7.14 workers now and then never
   // saw 'disconnect' after the primary's SIGKILL (test/e2e deno2.7, 1 run in ~4); Bun 1.1.20

@@ -8,7 +8,7 @@
 import { describe, expect, it } from "vitest";
 import { type Cell, fixture, inMatrix } from "../_helpers/cells.js";
 import { startCluster, stopCleanly } from "../_helpers/cluster.js";
-import { freePort, get, tryGet } from "../_helpers/net.js";
+import { distinctWorkers, freePort, get, tryGet } from "../_helpers/net.js";
 import { isAlive, start, until } from "../_helpers/proc.js";
 import { recordExplain, recordResults } from "../_helpers/results.js";
 import { reloadScenario } from "../_helpers/scenario.js";
@@ -107,7 +107,20 @@ export function shortSuite(cell: Cell): void {
     for (const s of Object.keys(cell.apps) as StrategyName[]) {
       for (const other of new Set([cell.apps[s]![0]!, ...cell.apps[s]!.filter((a) => /serve/.test(a))])) {
         if (s === strategy && other === app) continue;
-        it(`${other}: 2 workers answer with --strategy ${s}`, async () => {
+        // Deno's node:cluster (2.8, 2.9) sometimes hands one of two fresh workers no connection at
+        // all (shared/RUNTIMES.md; why auto avoids it there): what it does reliably is start both
+        // workers and serve, which is what is asserted for it (as in deno.test.ts).
+        const unbalanced = cell.runtime === "deno" && s === "cluster";
+        it(`${other}: ${unbalanced ? "2 workers get ready and the port answers" : "2 workers answer"} with --strategy ${s}`, async () => {
+          if (unbalanced) {
+            const port = await freePort();
+            const proc = start(...cell.cli(["-w", "2", "-s", s, fixture(other)]), { env: { PORT: String(port) } });
+            await proc.waitFor(/all 2 workers ready \(cluster\)/, 20_000);
+            const workers = await distinctWorkers(port, 1, 20_000);
+            for (const w of workers.values()) expect(w.strategy).toBe(s);
+            const pids = [...proc.stderr().matchAll(/worker \d \(pid (\d+)\) started/g)].map((m) => Number(m[1]));
+            return stopCleanly(proc, pids);
+          }
           const { proc, workers } = await startCluster(cell, s, other);
           for (const w of workers.values()) expect(w.strategy).toBe(s);
           await stopCleanly(proc, workers.keys());

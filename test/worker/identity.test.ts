@@ -17,6 +17,9 @@ const cases: Array<[string, "cluster" | "reuseport"]> = [
   ["deno", "reuseport"],
 ];
 
+/** UNICLUSTER_* variables of the test runner's own environment: every child inherits them. */
+const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith("UNICLUSTER_") && k !== "UNICLUSTER_PROBED"));
+
 describe("worker identity", () => {
   for (const [id, strategy] of cases) {
     const cell = CELLS[id]!;
@@ -31,7 +34,8 @@ describe("worker identity", () => {
         workerId: null,
         role: "primary",
         // The public variables stay for the app and its children; the private ones are gone.
-        env: { UNICLUSTER_WORKER_ID: "1", UNICLUSTER_STRATEGY: strategy },
+        // (Variables this test runner itself has, such as UNICLUSTER_MATRIX, pass through as any do.)
+        env: { UNICLUSTER_WORKER_ID: "1", UNICLUSTER_STRATEGY: strategy, ...inherited },
       });
       await stopCleanly(p, workers.keys());
     });
