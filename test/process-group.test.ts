@@ -5,16 +5,12 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { CELLS, fixture } from "./_helpers/cells.js";
+import { CELLS, fixture, STRATEGY_CASES } from "./_helpers/cells.js";
 import { freePort } from "./_helpers/net.js";
 import { isAlive, type Proc, seenPids, start, until } from "./_helpers/proc.js";
 
-const cases: Array<[string, "cluster" | "reuseport"]> = [
-  ["node20", "cluster"],
-  ["node24", "cluster"],
-  ["node24", "reuseport"],
-  ["bun", "cluster"],
-  ["deno", "reuseport"],
+const cases: Array<readonly [string, "cluster" | "reuseport"]> = [
+  ...STRATEGY_CASES,
   ["deno", "cluster"],
   // Bun 1.1.20's process.kill refuses a negative pid: the worker's kill(1) fallback of
   // process-group.ts, on a graceful stop only. Not its crash case: there the primary would have

@@ -161,3 +161,15 @@ export const REFUSED: Record<string, { readonly bin: string; readonly runtime: "
       return [e.id, { bin, runtime: e.runtime, version: e.version!, cli }];
     }),
 );
+
+/**
+ * The cross-runtime cases of the focused tests (output, process groups, identity): each strategy
+ * on the newest Node, the oldest Node's cluster, and the newest Bun and Deno in their `auto` choice.
+ */
+export const STRATEGY_CASES: ReadonlyArray<readonly [string, "cluster" | "reuseport"]> = [
+  ["node20", "cluster"],
+  ["node24", "cluster"],
+  ["node24", "reuseport"],
+  ["bun", "cluster"],
+  ["deno", "reuseport"],
+];

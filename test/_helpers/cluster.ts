@@ -1,7 +1,7 @@
 /** Starting and stopping a 2-worker cluster of a fixture, for the e2e, chaos and primary tests. */
 import { expect } from "vitest";
 import { type Cell, fixture } from "./cells.js";
-import { distinctWorkers, freePort } from "./net.js";
+import { distinctWorkers, freePort, get } from "./net.js";
 import { isAlive, type Proc, start } from "./proc.js";
 
 type StrategyName = "cluster" | "reuseport";
@@ -24,3 +24,20 @@ export async function stopCleanly(proc: Proc, pids: Iterable<number>): Promise<v
   for (const pid of pids) expect(isAlive(pid), `worker ${pid} still alive`).toBe(false);
 }
 
+
+/**
+ * Starts 2 workers of `app`, SIGTERMs the launcher while a 1.5 s request is in flight, and
+ * expects that request answered (by a worker of `strategy`), exit 0 and no worker left.
+ */
+export async function inflightSurvivesStop(cell: Cell, strategy: StrategyName, app: string): Promise<void> {
+  const { port, proc, workers } = await startCluster(cell, strategy, app);
+  const slow = get(port, "/slow?ms=1500");
+  await proc.waitFor(/slow started \d+/);
+  proc.child.kill("SIGTERM");
+  const reply = await slow;
+  expect(reply.status).toBe(200);
+  expect(reply.json?.strategy).toBe(strategy);
+  const { code } = await proc.exited(15_000);
+  expect(code, proc.output()).toBe(0);
+  for (const pid of workers.keys()) expect(isAlive(pid), `worker ${pid} still alive`).toBe(false);
+}

@@ -7,8 +7,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { type Cell, fixture, inMatrix } from "../_helpers/cells.js";
-import { startCluster, stopCleanly } from "../_helpers/cluster.js";
-import { distinctWorkers, freePort, get, tryGet } from "../_helpers/net.js";
+import { inflightSurvivesStop, startCluster, stopCleanly } from "../_helpers/cluster.js";
+import { distinctWorkers, freePort, tryGet } from "../_helpers/net.js";
 import { isAlive, start, until } from "../_helpers/proc.js";
 import { recordExplain, recordResults } from "../_helpers/results.js";
 import { reloadScenario } from "../_helpers/scenario.js";
@@ -67,17 +67,7 @@ export function shortSuite(cell: Cell): void {
       await stopCleanly(proc, [...workers.keys(), replacement]);
     });
 
-    it(`${app}: SIGTERM lets an in-flight request finish, exit 0, no process left`, async () => {
-      const { port, proc, workers } = await startCluster(cell, strategy, app);
-      const slow = get(port, "/slow?ms=1500");
-      await proc.waitFor(/slow started \d+/);
-      proc.child.kill("SIGTERM");
-      const reply = await slow;
-      expect(reply.status).toBe(200);
-      const { code } = await proc.exited(15_000);
-      expect(code, proc.output()).toBe(0);
-      for (const pid of workers.keys()) expect(isAlive(pid), `worker ${pid}`).toBe(false);
-    });
+    it(`${app}: SIGTERM lets an in-flight request finish, exit 0, no process left`, () => inflightSurvivesStop(cell, strategy, app));
 
     const gap = cell.reloadGaps?.[`${strategy}:${app}`];
     const migrate = strategy === "reuseport" || cell.runtime === "bun";

@@ -6,8 +6,8 @@
 import net from "node:net";
 import { describe, expect, it } from "vitest";
 import { type Cell, fixture } from "../_helpers/cells.js";
-import { distinctWorkers, freePort, get, tryGet } from "../_helpers/net.js";
-import { startCluster, stopCleanly } from "../_helpers/cluster.js";
+import { distinctWorkers, freePort, tryGet } from "../_helpers/net.js";
+import { inflightSurvivesStop, startCluster, stopCleanly } from "../_helpers/cluster.js";
 import { isAlive, start, until } from "../_helpers/proc.js";
 import { reloadScenario } from "../_helpers/scenario.js";
 import { recordExplain, recordResults } from "../_helpers/results.js";
@@ -93,18 +93,7 @@ export function runtimeSuite(cell: Cell): void {
         await stopCleanly(proc, [...workers.keys(), replacement as number]);
       });
 
-      it(`${app}: SIGTERM lets an in-flight request finish and leaves no process`, async () => {
-        const { port, proc, workers } = await startCluster(cell, strategy, app);
-        const slow = get(port, "/slow?ms=1500");
-        await proc.waitFor(/slow started \d+/);
-        proc.child.kill("SIGTERM");
-        const reply = await slow;
-        expect(reply.status).toBe(200);
-        expect(reply.json?.strategy).toBe(strategy);
-        const { code } = await proc.exited(15_000);
-        expect(code, proc.output()).toBe(0);
-        for (const pid of workers.keys()) expect(isAlive(pid)).toBe(false);
-      });
+      it(`${app}: SIGTERM lets an in-flight request finish and leaves no process`, () => inflightSurvivesStop(cell, strategy, app));
 
       it(`${app}: SIGTTIN adds a worker, SIGTTOU drains one`, async () => {
         const { port, proc } = await startCluster(cell, strategy, app);

@@ -5,7 +5,7 @@
  * leaves the launcher's stdout pipe unread until after the stop, then counts every line.
  */
 import { describe, expect, it } from "vitest";
-import { type Cell, CELLS, fixture } from "../_helpers/cells.js";
+import { type Cell, CELLS, fixture, STRATEGY_CASES } from "../_helpers/cells.js";
 import { distinctWorkers, freePort, get } from "../_helpers/net.js";
 import { start } from "../_helpers/proc.js";
 
@@ -67,13 +67,7 @@ async function slowReaderStop(cell: Cell, strategy: "cluster" | "reuseport") {
   return { code, seen: counter.seen, workers, log: p.stderr() };
 }
 
-const cases: Array<[string, "cluster" | "reuseport"]> = [
-  ["node20", "cluster"],
-  ["node24", "cluster"],
-  ["node24", "reuseport"],
-  ["bun", "cluster"],
-  ["deno", "reuseport"],
-];
+const cases = STRATEGY_CASES;
 
 describe("worker output under a slow reader", () => {
   it.each(cases)("%s %s: every request line, both 2 MiB shutdown writes and both goodbyes arrive", async (id, strategy) => {

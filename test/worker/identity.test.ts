@@ -4,18 +4,12 @@
  * there says "not a worker" and launch() is a primary.
  */
 import { describe, expect, it } from "vitest";
-import { CELLS, fixture } from "../_helpers/cells.js";
+import { CELLS, fixture, STRATEGY_CASES } from "../_helpers/cells.js";
 import { distinctWorkers, freePort, get } from "../_helpers/net.js";
 import { start } from "../_helpers/proc.js";
 import { stopCleanly } from "../_helpers/cluster.js";
 
-const cases: Array<[string, "cluster" | "reuseport"]> = [
-  ["node20", "cluster"],
-  ["node24", "cluster"],
-  ["node24", "reuseport"],
-  ["bun", "cluster"],
-  ["deno", "reuseport"],
-];
+const cases = STRATEGY_CASES;
 
 /** UNICLUSTER_* variables of the test runner's own environment: every child inherits them. */
 const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith("UNICLUSTER_") && k !== "UNICLUSTER_PROBED"));
