@@ -12,7 +12,6 @@
  * double-forks) is the app's business and is not touched; a worker SIGKILLed after its launcher
  * died takes nothing down. Linux and other POSIX systems only (no groups on Windows).
  */
-import { spawnSync } from "node:child_process";
 import process from "node:process";
 
 /**
@@ -23,20 +22,20 @@ export const OWN_GROUP = process.platform !== "win32";
 
 /**
  * Sends `signal` (default SIGKILL) to every process in the group led by `pgid`; no-op when it is
- * empty or gone. `lastAct`: called by a process on its way out (it may block).
+ * empty or gone.
+ *
+ * Limit: Bun 1.1.20's `process.kill` refuses negative pids (ERR_OUT_OF_RANGE; 1.4.5, Node and
+ * Deno take them), so there the group is not signalled at all. Asking kill(1) instead was tried
+ * and dropped: from the primary it made Bun 1.1.20 miss a worker's exit (a stop hung until
+ * --grace, 2 stops in ~30), from the worker's 'exit' listener it turned a crash's exit code 1 into
+ * 0 and, under load, left a worker running until --grace (1 full `npm test` in 2). On Bun 1.1.20
+ * the processes an app starts outlive its worker (README).
  */
-export function killGroup(pgid: number | undefined, opts: { signal?: "SIGKILL" | "SIGTERM"; lastAct?: boolean } = {}): void {
-  const signal = opts.signal ?? "SIGKILL";
+export function killGroup(pgid: number | undefined, signal: "SIGKILL" | "SIGTERM" = "SIGKILL"): void {
   if (!pgid || pgid <= 1 || !OWN_GROUP) return;
   try {
     process.kill(-pgid, signal);
-  } catch (err) {
-    // Bun 1.1.20's process.kill refuses negative pids (ERR_OUT_OF_RANGE; 1.4.5, Node and Deno
-    // take them): a process on its way out asks kill(1) instead. Not a primary: a kill(1) child
-    // exiting next to a worker made Bun 1.1.20's launcher now and then miss that worker's exit
-    // (a zombie never reaped, the stop hung until --grace; 2 stops in ~30, none without it). So
-    // on Bun 1.1 the processes of a worker that is SIGKILLed (a crash) outlive it.
-    if ((err as { code?: string }).code !== "ERR_OUT_OF_RANGE" || !opts.lastAct) return;
-    spawnSync("kill", [`-${signal.slice(3)}`, "--", `-${pgid}`], { stdio: "ignore" });
+  } catch {
+    // The group is gone, or the runtime cannot signal a group (above).
   }
 }

@@ -12,18 +12,13 @@ import { isAlive, type Proc, seenPids, start, until } from "./_helpers/proc.js";
 const cases: Array<readonly [string, "cluster" | "reuseport"]> = [
   ...STRATEGY_CASES,
   ["deno", "cluster"],
-  // Bun 1.1.20's process.kill refuses a negative pid: the worker's kill(1) fallback of
-  // process-group.ts, on a graceful stop only. Not its crash case: there the primary would have
-  // to spawn kill(1), which made Bun 1.1.20 miss worker exits, so a SIGKILLed worker's processes
-  // outlive it (README). Not its launcher-SIGKILL case either: it left a sleeper behind about
-  // 1 run in 10 (cause not found; best effort there, as the README says).
-  ["bun1.1", "reuseport"],
+  // Not Bun 1.1.20: its process.kill cannot signal a group (src/process-group.ts, README).
 ];
 
 /** 2 workers of spawn-sleep.cjs; their pids and their sleepers' pids, from what they print. */
 async function sleepersOf(id: string, strategy: "cluster" | "reuseport") {
   const proc = start(...CELLS[id]!.cli(["-w", "2", "-s", strategy, fixture("spawn-sleep.cjs")]), {
-    env: { PORT: String(await freePort()), ...(id === "bun1.1" ? { USE_NATIVE: "1" } : {}) },
+    env: { PORT: String(await freePort()) },
   });
   await proc.waitFor(/all 2 workers ready/, 20_000);
   const lines = await until(() => {
@@ -67,7 +62,7 @@ describe("a worker's own processes end with it", () => {
       await gone(sleepers.values(), "every sleeper to be gone after the stop", proc);
     });
 
-    it.skipIf(id === "bun1.1")(`${id} ${strategy}: a crashed worker's are gone, the other worker's stay`, async () => {
+    it(`${id} ${strategy}: a crashed worker's are gone, the other worker's stay`, async () => {
       const { proc, sleepers } = await sleepersOf(id, strategy);
       const [[victim, victimSleeper], [, otherSleeper]] = [...sleepers.entries()] as [[number, number], [number, number]];
       process.kill(victim, "SIGKILL");
@@ -78,7 +73,7 @@ describe("a worker's own processes end with it", () => {
       expect((await proc.exited()).code, proc.output()).toBe(0);
     });
 
-    it.skipIf(id === "bun1.1")(`${id} ${strategy}: a SIGKILLed launcher leaves none`, async () => {
+    it(`${id} ${strategy}: a SIGKILLed launcher leaves none`, async () => {
       const { proc, sleepers } = await sleepersOf(id, strategy);
       proc.child.kill("SIGKILL");
       await gone([...sleepers.keys(), ...sleepers.values()], "every worker and sleeper to be gone after the launcher's SIGKILL", proc);

@@ -140,12 +140,9 @@ export function installWorker(): WorkerState {
   // changed: Node 20.20 and 24.21, ~1 run in 10 of test/process-group.test.ts). So every other
   // exit sends SIGTERM to the group: the worker itself survives it (its SIGTERM listener below
   // can no longer run), its children do not, unless they handle SIGTERM.
-  process.on("exit", (code: number) => {
+  process.on("exit", () => {
     const primaryGone = orphaned || !process.connected || (primaryPid !== "" && String(parentPid()) !== primaryPid);
-    // Bun 1.1.20 needs kill(1) for a group (process-group.ts), and a spawnSync in an 'exit'
-    // listener turns a crashing worker's exit code 1 into 0 there (test/e2e bun1.1 "a script that
-    // throws at start-up"): a crash exit with a live primary leaves the group to the primary.
-    killGroup(process.pid, { signal: primaryGone ? "SIGKILL" : "SIGTERM", lastAct: primaryGone || code === 0 });
+    killGroup(process.pid, primaryGone ? "SIGKILL" : "SIGTERM");
   });
   // A second line of defence: re-parenting. Under load, Deno 2.7.14 workers now and then never
   // saw 'disconnect' after the primary's SIGKILL (test/e2e deno2.7, 1 run in ~4); Bun 1.1.20
