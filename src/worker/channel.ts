@@ -37,18 +37,11 @@ let goneAttached = false;
 let refd: boolean | undefined;
 
 /**
- * Bun 1.1.25 to 1.1.45 keep a process alive while it has a 'disconnect' listener, whatever
- * `process.channel.unref()` says (probed: a child with only that listener never exits; 1.2.23 and
- * 1.4.5 exit). There the listener is attached only while the channel is held; the re-parenting
- * check (parentPid, polled by install.ts) notices a dead primary in the meantime
- * (test/chaos/faults.test.ts "a script without a server", bun1.1.25/30/45 cells).
+ * Where a 'disconnect' listener alone keeps the process alive (the worker runtime says so:
+ * runtimes/bun.ts), it is attached only while the channel is held; the re-parenting check
+ * (parentPid, polled by install.ts) notices a dead primary in the meantime.
  */
-const DISCONNECT_HOLDS = (() => {
-  const v = process.versions.bun;
-  if (!v) return false;
-  const [major, minor] = v.split(".").map(Number);
-  return major === 1 && minor === 1;
-})();
+let disconnectHolds = false;
 
 function channel(): Channel | undefined {
   const ch = (process as { channel?: Partial<Channel> | null }).channel;
@@ -64,7 +57,7 @@ function apply(): void {
     process.off("message", listener);
     attached = false;
   }
-  const wantGone = onGone !== undefined && (holds > 0 || !DISCONNECT_HOLDS);
+  const wantGone = onGone !== undefined && (holds > 0 || !disconnectHolds);
   if (onGone && wantGone && !goneAttached) {
     process.on("disconnect", onGone);
     goneAttached = true;
@@ -91,9 +84,10 @@ export function listenToPrimary(fn: (msg: unknown) => void): void {
   apply();
 }
 
-/** Calls `fn` when the channel to the primary closes (see DISCONNECT_HOLDS for the limit). */
-export function onPrimaryDisconnect(fn: () => void): void {
+/** Calls `fn` when the channel to the primary closes (`keepsAlive`: see disconnectHolds). */
+export function onPrimaryDisconnect(fn: () => void, keepsAlive = false): void {
   onGone = fn;
+  disconnectHolds = keepsAlive;
   apply();
 }
 

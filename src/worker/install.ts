@@ -130,7 +130,7 @@ export function installWorker(): WorkerState {
     setTimeout(() => process.exit(1), ORPHAN_EXIT_MS).unref();
     void state.shutdown("primary-gone");
   };
-  onPrimaryDisconnect(onPrimaryGone);
+  onPrimaryDisconnect(onPrimaryGone, adapter.disconnectKeepsAlive?.(runtime) ?? false);
   // This worker's process group at its exit: the primary SIGKILLs what is left once the worker
   // is gone, but with the primary gone no one would, so the worker's last act does (it leads the
   // group, so the SIGKILL ends it too, after everything it started). Checked at exit, not in

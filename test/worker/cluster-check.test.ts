@@ -8,6 +8,7 @@ import { fork } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
 import { CELLS, CLI, fixture } from "../_helpers/cells.js";
 import { freePort } from "../_helpers/net.js";
+import { until } from "../_helpers/proc.js";
 
 const WORKER = CLI.replace(/cli\.js$/, "worker.js");
 const children: Array<ReturnType<typeof fork>> = [];
@@ -45,8 +46,6 @@ describe("a cluster worker that node:cluster did not make a worker", () => {
 
   it("the same process in the reuseport strategy starts the app (the check is for cluster workers only)", async () => {
     const w = startWorker("reuseport", await freePort());
-    const deadline = Date.now() + 10_000;
-    while (!w.messages.some((m) => m.type === "listening") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    expect(w.messages.some((m) => m.type === "listening")).toBe(true);
+    await until(() => w.messages.some((m) => m.type === "listening"), 10_000, "the app to listen");
   });
 });

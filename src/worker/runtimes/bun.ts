@@ -6,6 +6,7 @@
  */
 import process from "node:process";
 import type { ListenAddress } from "../../protocol.js";
+import { versionInRange } from "../../runtime/detect.js";
 import { closingHandler, nativeDrain } from "../draining.js";
 import { insideNodeListen, portZeroError } from "../servers.js";
 import type { WorkerRuntime } from "./types.js";
@@ -82,6 +83,10 @@ export const bunWorkerRuntime: WorkerRuntime = {
   drainStyle: "delayed-close",
   netReusePortRefusal: () =>
     "Bun's node:http/node:net ignore reusePort outside node:cluster (oven-sh/bun#43690), so workers cannot share this port; use Bun.serve(), or --strategy cluster on Bun >= 1.2",
+  // Bun 1.1.25 to 1.1.45 (probed; 1.2.23 and 1.4.5 exit): a child whose only handle is a
+  // 'disconnect' listener never exits (test/chaos/faults.test.ts "a script without a server",
+  // bun1.1.25/30/45 cells).
+  disconnectKeepsAlive: (rt) => versionInRange(rt.version, "1.1.0", "1.2.0"),
   patchNativeServer: ({ strategy, caps, idleWindowMs, onListening, foreignHolder }) =>
     patchBunServe({ reusePort: strategy === "reuseport" || caps.clusterReusePort.supported, idleWindowMs, onListening, foreignHolder }),
 };

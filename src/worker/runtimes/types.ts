@@ -27,6 +27,11 @@ export interface WorkerRuntime {
   netReusePortRefusal(rt: RuntimeInfo, caps: Capabilities): string;
   /** Wraps the runtime's own server (Bun.serve, Deno.serve), where it has one. */
   patchNativeServer?(opts: NativeServerOptions): void;
+  /**
+   * True where a 'disconnect' listener keeps the process alive whatever the IPC channel's
+   * unref() says (channel.ts then attaches it only while the channel is held). Default false.
+   */
+  disconnectKeepsAlive?(rt: RuntimeInfo): boolean;
 }
 
 /** The refusal most runtimes give: the capability's own reason (table or probe), and what works. */
