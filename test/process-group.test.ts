@@ -5,18 +5,18 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { CELLS, fixture, STRATEGY_CASES } from "./_helpers/cells.js";
+import { CELLS, fixture, STRATEGY_CASES, type StrategyName } from "./_helpers/cells.js";
 import { freePort } from "./_helpers/net.js";
 import { isAlive, type Proc, seenPids, start, until } from "./_helpers/proc.js";
 
-const cases: Array<readonly [string, "cluster" | "reuseport"]> = [
+const cases: Array<readonly [string, StrategyName]> = [
   ...STRATEGY_CASES,
   ["deno", "cluster"],
   // Not Bun 1.1.20: its process.kill cannot signal a group (src/process-group.ts, README).
 ];
 
 /** 2 workers of spawn-sleep.cjs; their pids and their sleepers' pids, from what they print. */
-async function sleepersOf(id: string, strategy: "cluster" | "reuseport") {
+async function sleepersOf(id: string, strategy: StrategyName) {
   const proc = start(...CELLS[id]!.cli(["-w", "2", "-s", strategy, fixture("spawn-sleep.cjs")]), {
     env: { PORT: String(await freePort()) },
   });

@@ -8,7 +8,10 @@ import { fileURLToPath } from "node:url";
 // @ts-expect-error -- plain ESM script without types; shared with `npm run pretest`.
 import { binaryPath, MATRIX } from "../../scripts/runtimes.mjs";
 
-type StrategyName = "cluster" | "reuseport";
+// The public type (src/index.ts re-exports it), declared once for every test.
+import type { StrategyName } from "../../src/index.js";
+
+export type { StrategyName };
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const CLI = path.join(ROOT, "dist", "cli.js");
@@ -166,7 +169,7 @@ export const REFUSED: Record<string, { readonly bin: string; readonly runtime: "
  * The cross-runtime cases of the focused tests (output, process groups, identity): each strategy
  * on the newest Node, the oldest Node's cluster, and the newest Bun and Deno in their `auto` choice.
  */
-export const STRATEGY_CASES: ReadonlyArray<readonly [string, "cluster" | "reuseport"]> = [
+export const STRATEGY_CASES: ReadonlyArray<readonly [string, StrategyName]> = [
   ["node20", "cluster"],
   ["node24", "cluster"],
   ["node24", "reuseport"],

@@ -1,10 +1,8 @@
 /** Starting and stopping a 2-worker cluster of a fixture, for the e2e, chaos and primary tests. */
 import { expect } from "vitest";
-import { type Cell, fixture } from "./cells.js";
+import { type Cell, fixture, type StrategyName } from "./cells.js";
 import { distinctWorkers, freePort, get } from "./net.js";
 import { isAlive, type Proc, start } from "./proc.js";
-
-type StrategyName = "cluster" | "reuseport";
 
 /** Starts the CLI with 2 workers of `app` on a free port; resolves once both answer. */
 export async function startCluster(cell: Cell, strategy: StrategyName | "auto", app: string, extra: readonly string[] = [], runtimeFlags: readonly string[] = []) {

@@ -26,6 +26,17 @@ describe("start(): bounded output", () => {
     expect(p.stderr()).toBe("done\n");
   });
 
+  it("onLine counts every line, also those trimmed from a small tail", async () => {
+    const script = `for (let i = 0; i < 50; i++) process.stderr.write("line " + i + " " + "x".repeat(100) + "\\n");`;
+    const p = start(process.execPath, ["-e", script], { tailChars: 256 });
+    const lines: string[] = [];
+    p.onLine((line, stream) => stream === "stderr" && lines.push(line));
+    await p.exited();
+    expect(lines).toHaveLength(50);
+    expect(lines[49]).toMatch(/^line 49 x+$/);
+    expect(p.stderr().length).toBeLessThanOrEqual(512);
+  });
+
   it("finds a match split across two chunks", async () => {
     const p = start(process.execPath, ["-e", `process.stdout.write("MA"); setTimeout(() => process.stdout.write("RK\\n"), 100);`]);
     await expect(p.waitFor(/MARK/, 5000)).resolves.toBeTruthy();

@@ -9,12 +9,8 @@ import { describe, expect, it } from "vitest";
 import { appCopy } from "../_helpers/app-copy.js";
 import { type Cell, CELLS, fixture } from "../_helpers/cells.js";
 import { distinctWorkers, freePort, get, tryGet } from "../_helpers/net.js";
-import { isAlive, start, until } from "../_helpers/proc.js";
+import { isAlive, rssOf, start, until } from "../_helpers/proc.js";
 import { stopCleanly } from "../_helpers/cluster.js";
-
-function rssOf(pid: number): number {
-  return Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) * 1024;
-}
 
 /** The primary's own pid: the CLI process itself (the runtime binary is spawned directly). */
 function launch(cell: Cell, args: string[], port?: number) {
@@ -120,7 +116,7 @@ describe.each([["node24"], ["bun"], ["deno"]])("%s: faults while running", (id) 
     const workers = await distinctWorkers(port, 1);
     // The test reads the launcher's stdout as fast as it can; let some hundreds of MB through.
     await until(() => p.bytes().stdout > 50e6 || undefined, 20_000, "50 MB of output");
-    const rss = rssOf(p.pid);
+    const rss = rssOf(p.pid)!;
     console.log(`[timing] ${id} flood: primary RSS ${Math.round(rss / 1e6)} MB after ${Math.round(p.bytes().stdout / 1e6)} MB passed through`);
     expect(rss).toBeLessThan(200e6);
     expect((await get(port)).status).toBe(200);

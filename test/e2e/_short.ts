@@ -6,14 +6,12 @@
  * The long suite (_suite.ts) stays on the newest of each runtime and the original cells.
  */
 import { describe, expect, it } from "vitest";
-import { type Cell, fixture, inMatrix } from "../_helpers/cells.js";
+import { type Cell, fixture, inMatrix, type StrategyName } from "../_helpers/cells.js";
 import { inflightSurvivesStop, startCluster, stopCleanly } from "../_helpers/cluster.js";
 import { distinctWorkers, freePort, tryGet } from "../_helpers/net.js";
 import { isAlive, start, until } from "../_helpers/proc.js";
 import { recordExplain, recordResults } from "../_helpers/results.js";
 import { reloadScenario } from "../_helpers/scenario.js";
-
-type StrategyName = "cluster" | "reuseport";
 
 export function shortSuite(cell: Cell): void {
   describe.runIf(inMatrix(cell.id))(`${cell.id} (${cell.runtime} ${cell.version}): short suite`, () => {

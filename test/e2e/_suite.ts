@@ -5,14 +5,12 @@
  */
 import net from "node:net";
 import { describe, expect, it } from "vitest";
-import { type Cell, fixture } from "../_helpers/cells.js";
+import { type Cell, fixture, type StrategyName } from "../_helpers/cells.js";
 import { distinctWorkers, freePort, tryGet } from "../_helpers/net.js";
 import { inflightSurvivesStop, startCluster, stopCleanly } from "../_helpers/cluster.js";
 import { isAlive, start, until } from "../_helpers/proc.js";
 import { reloadScenario } from "../_helpers/scenario.js";
 import { recordExplain, recordResults } from "../_helpers/results.js";
-
-type StrategyName = "cluster" | "reuseport";
 
 export function runtimeSuite(cell: Cell): void {
   const strategies = Object.keys(cell.apps) as StrategyName[];

@@ -8,7 +8,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync }
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { CELLS, fixture } from "../_helpers/cells.js";
+import { CELLS, fixture, type StrategyName } from "../_helpers/cells.js";
 import { distinctWorkers, freePort, get } from "../_helpers/net.js";
 import { start } from "../_helpers/proc.js";
 import { stopCleanly } from "../_helpers/cluster.js";
@@ -38,7 +38,7 @@ function deployTree(): { root: string; current: string; swapTo(release: string):
   };
 }
 
-const cases: Array<[string, "cluster" | "reuseport"]> = [
+const cases: Array<[string, StrategyName]> = [
   ["node20", "cluster"],
   ["node24", "reuseport"],
   ["bun", "cluster"],

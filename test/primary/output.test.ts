@@ -5,7 +5,7 @@
  * leaves the launcher's stdout pipe unread until after the stop, then counts every line.
  */
 import { describe, expect, it } from "vitest";
-import { type Cell, CELLS, fixture, STRATEGY_CASES } from "../_helpers/cells.js";
+import { type Cell, CELLS, fixture, STRATEGY_CASES, type StrategyName } from "../_helpers/cells.js";
 import { distinctWorkers, freePort, get } from "../_helpers/net.js";
 import { start } from "../_helpers/proc.js";
 
@@ -35,7 +35,7 @@ function byteCounter() {
   };
 }
 
-function startUnread(cell: Cell, strategy: "cluster" | "reuseport", port: number, extra: readonly string[] = []) {
+function startUnread(cell: Cell, strategy: StrategyName, port: number, extra: readonly string[] = []) {
   const p = start(...cell.cli(["-w", "2", "-s", strategy, ...extra, fixture("chatty.cjs")]), { env: { PORT: String(port) }, ownStdout: true });
   // Unread: a 'readable' listener that reads nothing. Without one, Node's child_process resumes
   // (and so discards) unread stdio when the child exits, and the test would lose what a real
@@ -45,7 +45,7 @@ function startUnread(cell: Cell, strategy: "cluster" | "reuseport", port: number
   return { p, hold };
 }
 
-async function slowReaderStop(cell: Cell, strategy: "cluster" | "reuseport") {
+async function slowReaderStop(cell: Cell, strategy: StrategyName) {
   const port = await freePort();
   const { p, hold } = startUnread(cell, strategy, port);
   const workers = await distinctWorkers(port, 2, 20_000).catch((err: Error) => {

@@ -6,7 +6,7 @@
  */
 import { fork } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
-import { CELLS, CLI, fixture } from "../_helpers/cells.js";
+import { CELLS, CLI, fixture, type StrategyName } from "../_helpers/cells.js";
 import { freePort } from "../_helpers/net.js";
 import { until } from "../_helpers/proc.js";
 
@@ -16,7 +16,7 @@ afterEach(() => {
   for (const c of children.splice(0)) c.kill("SIGKILL");
 });
 
-function startWorker(strategy: "cluster" | "reuseport", port: number) {
+function startWorker(strategy: StrategyName, port: number) {
   const child = fork(WORKER, [fixture("http-cjs.cjs")], {
     env: { ...process.env, PORT: String(port), UNICLUSTER_WORKER_ID: "1", UNICLUSTER_STRATEGY: strategy, UNICLUSTER_PRIMARY_PID: String(process.pid) },
     // Node 24: reusePort works there, so the reuseport control can listen (Node 20 has none).
