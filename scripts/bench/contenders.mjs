@@ -7,11 +7,17 @@ import os from "node:os";
 import process from "node:process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { alive, sleep, start, stopGroup, track } from "./proc.mjs";
+import { isAlive as alive, start, stopGroup, track } from "../../test/_helpers/harness/proc.mjs";
 import { pm2Bin } from "./tools.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const app = (name) => path.join(here, "apps", name);
+
+/**
+ * A contender's process, leading its own process group: stdout dropped (nobody reads a hello-world
+ * app's), the last 4 to 8 KB of stderr kept for a failure's message.
+ */
+export const spawnQuiet = (cmd, args, env = {}) => start(cmd, args, { env, ignoreStdout: true, tailChars: 4000 });
 
 /** The app every contender of a runtime serves. */
 export const APPS = { node: app("hello.cjs"), bun: app("hello-bun.mjs"), deno: app("hello-deno.mjs") };
@@ -25,7 +31,7 @@ function run(ctx, script, ...args) {
 function grouped(argv, env = () => ({})) {
   return (ctx) => {
     const [cmd, args] = argv(ctx);
-    const proc = start(cmd, args, { env: { PORT: String(ctx.port), ...env(ctx) } });
+    const proc = spawnQuiet(cmd, args, { PORT: String(ctx.port), ...env(ctx) });
     return {
       proc,
       primaryPid: () => proc.pid,
@@ -91,7 +97,7 @@ const pm2 = {
   launch(ctx) {
     const home = mkdtempSync(path.join(os.tmpdir(), "unicluster-bench-pm2-"));
     const env = { PM2_HOME: home, PORT: String(ctx.port), PM2_DISABLE_VERSION_CHECK: "true" };
-    const pm2 = (...args) => start(ctx.bin, [pm2Bin(), ...args], { env });
+    const pm2 = (...args) => spawnQuiet(ctx.bin, [pm2Bin(), ...args], env);
     const cliProc = pm2("start", APPS.node, "-i", String(ctx.workers), "--name", "bench");
     const daemonPid = () => {
       try {
@@ -111,7 +117,7 @@ const pm2 = {
       reload: () => pm2("reload", "bench"),
       async stop() {
         const kill = pm2("kill");
-        await Promise.race([kill.exited, sleep(15_000)]);
+        await kill.exited(15_000, { flushed: false }).catch(() => {});
         await stopGroup(kill, 0);
         await stopGroup(cliProc, 0);
         const pid = daemonPid();

@@ -3,8 +3,11 @@
 // reloads under load (reload-loss.mjs) -> stop. Restart comes before
 // reload because a launcher without a SIGHUP handler dies of SIGHUP (its default action).
 import process from "node:process";
-import { alive, freePort, probe, rssOf, sleep, start, stopGroup, waitForWorkers } from "./proc.mjs";
+import { freePort } from "../../test/_helpers/harness/http.mjs";
+import { isAlive as alive, rssOf, sleep, stopGroup } from "../../test/_helpers/harness/proc.mjs";
+import { spawnQuiet } from "./contenders.mjs";
 import { runLoad, WORKLOADS } from "./load.mjs";
+import { probe, waitForWorkers } from "./probe.mjs";
 import { reloadLoss } from "./reload-loss.mjs";
 
 /**
@@ -51,7 +54,7 @@ async function rollingReload(handle, port, workers) {
 
 /** Idle RSS of a bare runtime process (the yardstick for the primary's memory). */
 export async function bareRss([cmd, args], settleMs) {
-  const proc = start(cmd, args);
+  const proc = spawnQuiet(cmd, args);
   await sleep(settleMs);
   const rss = rssOf(proc.pid);
   await stopGroup(proc, 1000);

@@ -1,11 +1,9 @@
-#!/usr/bin/env node
 // Where start-up time and the primary's memory go: runs each contender a few times with a
 // tracing preload (_trace.mjs, through NODE_OPTIONS so it reaches every worker too) and prints
 // a per-step breakdown (medians, ms): launcher boot, launcher code until the first fork, worker
 // process creation, worker runtime boot, worker code until `listening`, and the primary's
-// memory. It is the "why" behind the time-to-serve and RSS rows of bench.mjs.
-//   node scripts/bench/startup.mjs [--runs N] [--workers N] [--bin PATH] [--dist DIR] [--only id,id]
-// (--dist: try a patched build of unicluster without touching dist/)
+// memory. It is the "why" behind the time-to-serve and RSS rows of `main.mjs all`.
+// Run as `node scripts/bench/main.mjs startup` (main.mjs has the options).
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -13,46 +11,15 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { binaryPath, MATRIX } from "../runtimes.mjs";
+import { freePort } from "../../test/_helpers/harness/http.mjs";
+import { killAll, sleep } from "../../test/_helpers/harness/proc.mjs";
 import { CONTENDERS } from "./contenders.mjs";
-import { freePort, killEverything, sleep, waitForWorkers } from "./proc.mjs";
+import { waitForWorkers } from "./probe.mjs";
 import { median } from "./report.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const { values: a } = parseArgs({ options: { runs: { type: "string", default: "5" }, workers: { type: "string", default: "2" }, bin: { type: "string" }, dist: { type: "string" }, only: { type: "string" } } });
-const bin = a.bin ?? binaryPath(MATRIX.find((e) => e.id === "node24"));
-const workers = Number(a.workers);
-const tmp = mkdtempSync(path.join(os.tmpdir(), "unicluster-startup-"));
-cpSync(a.dist ?? path.resolve(here, "..", "..", "dist"), path.join(tmp, "dist"), { recursive: true });
-writeFileSync(path.join(tmp, "package.json"), '{ "type": "module" }\n');
-process.on("exit", () => {
-  killEverything();
-  rmSync(tmp, { recursive: true, force: true });
-});
 
-const ids = a.only?.split(",") ?? ["single", "hand-cluster", "unicluster-cluster", "hand-reuseport", "unicluster-reuseport"];
-const picked = ids.map((id) => CONTENDERS.node.find((c) => c.id === id));
-
-/** One launch under the tracer: events grouped by pid, plus the launcher's pid. */
-async function traced(c, run) {
-  const file = path.join(tmp, `${c.id}-${run}.jsonl`);
-  process.env.NODE_OPTIONS = `--import=${path.join(here, "_trace.mjs")}`;
-  process.env.BENCH_TRACE_FILE = file;
-  const port = await freePort();
-  const t0 = performance.timeOrigin + performance.now();
-  const h = c.launch({ runtime: "node", bin, cli: path.join(tmp, "dist", "cli.js"), port, workers });
-  delete process.env.NODE_OPTIONS;
-  delete process.env.BENCH_TRACE_FILE;
-  try {
-    await waitForWorkers(port, c.single ? 1 : workers, { deadlineMs: 20_000, stillRunning: h.running });
-    const served = performance.timeOrigin + performance.now();
-    await sleep(1300);
-    const events = existsSync(file) ? readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l)) : [];
-    return { events, launcher: h.primaryPid(), t0, served };
-  } finally {
-    await h.stop();
-  }
-}
-
+/** One traced launch as steps (ms) and the primary's memory. */
 function breakdown({ events, launcher, t0, served }) {
   const of = (pid, ev) => events.find((e) => e.pid === pid && e.event === ev);
   const spawns = events.filter((e) => e.pid === launcher && e.event === "spawn");
@@ -76,16 +43,54 @@ function breakdown({ events, launcher, t0, served }) {
   };
 }
 
-const table = {};
-for (let run = 0; run < Number(a.runs); run++) {
-  for (const c of picked) {
-    const b = breakdown(await traced(c, run));
-    for (const [k, v] of Object.entries(b)) ((table[k] ??= {})[c.id] ??= []).push(v);
+/** `main.mjs startup [--runs N] [--workers N] [--bin PATH] [--dist DIR] [--only id,id]`: prints the table. */
+export async function startup(args) {
+  const { values: a } = parseArgs({ args, options: { runs: { type: "string", default: "5" }, workers: { type: "string", default: "2" }, bin: { type: "string" }, dist: { type: "string" }, only: { type: "string" } } });
+  const bin = a.bin ?? binaryPath(MATRIX.find((e) => e.id === "node24"));
+  const workers = Number(a.workers);
+  const tmp = mkdtempSync(path.join(os.tmpdir(), "unicluster-startup-"));
+  cpSync(a.dist ?? path.resolve(here, "..", "..", "dist"), path.join(tmp, "dist"), { recursive: true });
+  writeFileSync(path.join(tmp, "package.json"), '{ "type": "module" }\n');
+  process.on("exit", () => {
+    killAll();
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  const ids = a.only?.split(",") ?? ["single", "hand-cluster", "unicluster-cluster", "hand-reuseport", "unicluster-reuseport"];
+  const picked = ids.map((id) => CONTENDERS.node.find((c) => c.id === id));
+
+  /** One launch under the tracer: events grouped by pid, plus the launcher's pid. */
+  async function traced(c, run) {
+    const file = path.join(tmp, `${c.id}-${run}.jsonl`);
+    process.env.NODE_OPTIONS = `--import=${path.join(here, "_trace.mjs")}`;
+    process.env.BENCH_TRACE_FILE = file;
+    const port = await freePort();
+    const t0 = performance.timeOrigin + performance.now();
+    const h = c.launch({ runtime: "node", bin, cli: path.join(tmp, "dist", "cli.js"), port, workers });
+    delete process.env.NODE_OPTIONS;
+    delete process.env.BENCH_TRACE_FILE;
+    try {
+      await waitForWorkers(port, c.single ? 1 : workers, { deadlineMs: 20_000, stillRunning: h.running });
+      const served = performance.timeOrigin + performance.now();
+      await sleep(1300);
+      const events = existsSync(file) ? readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l)) : [];
+      return { events, launcher: h.primaryPid(), t0, served };
+    } finally {
+      await h.stop();
+    }
   }
+
+  const table = {};
+  for (let run = 0; run < Number(a.runs); run++) {
+    for (const c of picked) {
+      const b = breakdown(await traced(c, run));
+      for (const [k, v] of Object.entries(b)) ((table[k] ??= {})[c.id] ??= []).push(v);
+    }
+  }
+  const cell = (xs) => {
+    const m = median(xs ?? []);
+    return m == null ? "–" : m.toFixed(1);
+  };
+  process.stdout.write(`| step (median of ${a.runs}) | ${picked.map((c) => c.id).join(" | ")} |\n|---|${picked.map(() => "--:").join("|")}|\n`);
+  for (const [k, row] of Object.entries(table)) process.stdout.write(`| ${k} | ${picked.map((c) => cell(row[c.id])).join(" | ")} |\n`);
 }
-const cell = (xs) => {
-  const m = median(xs ?? []);
-  return m == null ? "–" : m.toFixed(1);
-};
-process.stdout.write(`| step (median of ${a.runs}) | ${picked.map((c) => c.id).join(" | ")} |\n|---|${picked.map(() => "--:").join("|")}|\n`);
-for (const [k, row] of Object.entries(table)) process.stdout.write(`| ${k} | ${picked.map((c) => cell(row[c.id])).join(" | ")} |\n`);

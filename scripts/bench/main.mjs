@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+// The bench's one entry: unicluster against the alternatives, and where start-up time goes.
+// Everything it runs is in this folder; processes and probes come from the tests' harness
+// (test/_helpers/harness/), the load of the reload-loss row from test/_helpers/load.mjs.
+import { readFileSync, writeFileSync } from "node:fs";
+import process from "node:process";
+import { parseArgs } from "node:util";
+import { compare, render, writeChart } from "./compare.mjs";
+import { startup } from "./startup.mjs";
+
+const USAGE = `usage: node scripts/bench/main.mjs [command] [options]
+
+  all (default)  every contender, the same hello-world app, the same worker count, rounds that
+                 alternate contenders: time to serve, idle RSS of the primary, throughput (keep-alive
+                 and new connection per request), restart, rolling reload, requests lost over
+                 --reloads reloads under load. Markdown + JSON in bench-results/, the SVG chart.
+                 [--quick] [--runtime node|bun|deno] [--contenders a,b] [--workers N]
+                 [--duration S] [--warmup S] [--rounds N] [--connections N] [--reloads N]
+                 [--tool auto|wrk|autocannon] [--bin PATH] [--out DIR] [--chart PATH]
+                 [--dist DIR]   (measure another build of unicluster, e.g. a patched copy)
+  startup        where start-up time and the primary's memory go, step by step (Node 24)
+                 [--runs N] [--workers N] [--bin PATH] [--dist DIR] [--only id,id]
+  report FILE    re-render a saved run (bench-results/<runtime>.json) [--chart PATH]
+
+npm run bench = build, then \`all\`; CI runs \`all --quick\` (a few seconds per contender).
+`;
+
+/** No `msg`: the usage on stdout, exit 0. Bad input: one line and a hint, exit 2. */
+function usage(msg) {
+  if (!msg) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
+  process.stderr.write(`bench: ${msg}\n  hint: node scripts/bench/main.mjs --help\n`);
+  process.exit(2);
+}
+
+/** `report FILE [--chart PATH]`: Markdown next to the JSON (and the chart) from a saved run. */
+function report(args) {
+  const { values: a, positionals } = parseArgs({ args, allowPositionals: true, options: { chart: { type: "string" } } });
+  if (positionals.length !== 1) usage("report takes one saved run (bench-results/<runtime>.json)");
+  const file = positionals[0];
+  const result = JSON.parse(readFileSync(file, "utf8"));
+  const md = render(result);
+  writeFileSync(file.replace(/\.json$/, ".md"), md);
+  if (a.chart) writeChart(result, a.chart);
+  process.stdout.write(md);
+  return 0;
+}
+
+const COMMANDS = { all: (args) => compare(args, usage), startup, report };
+
+const argv = process.argv.slice(2);
+if (argv.includes("-h") || argv.includes("--help")) usage();
+const name = argv[0] && !argv[0].startsWith("-") ? argv.shift() : "all";
+if (!Object.hasOwn(COMMANDS, name)) usage(`unknown command ${name} (${Object.keys(COMMANDS).join(", ")})`);
+try {
+  process.exit((await COMMANDS[name](argv)) ?? 0);
+} catch (err) {
+  // parseArgs: an unknown or malformed option.
+  if (err?.code?.startsWith?.("ERR_PARSE_ARGS")) usage(err.message);
+  throw err;
+}
