@@ -6,8 +6,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { CELLS, fixture, STRATEGY_CASES, type StrategyName } from "./_helpers/cells.js";
-import { freePort } from "./_helpers/net.js";
-import { isAlive, type Proc, seenPids, start, until } from "./_helpers/proc.js";
+import { launchCluster } from "./_helpers/cluster.js";
+import { isAlive, type Proc, seenPids, until } from "./_helpers/proc.js";
 
 const cases: Array<readonly [string, StrategyName]> = [
   ...STRATEGY_CASES,
@@ -17,10 +17,7 @@ const cases: Array<readonly [string, StrategyName]> = [
 
 /** 2 workers of spawn-sleep.cjs; their pids and their sleepers' pids, from what they print. */
 async function sleepersOf(id: string, strategy: StrategyName) {
-  const proc = start(...CELLS[id]!.cli(["-w", "2", "-s", strategy, fixture("spawn-sleep.cjs")]), {
-    env: { PORT: String(await freePort()) },
-  });
-  await proc.waitFor(/all 2 workers ready/, 20_000);
+  const { proc } = await launchCluster(CELLS[id]!, fixture("spawn-sleep.cjs"), { strategy, ready: "log" });
   const lines = await until(() => {
     const m = [...proc.stdout().matchAll(/^sleeper (\d+) (\d+)$/gm)];
     return m.length >= 2 ? m : undefined;

@@ -10,7 +10,7 @@ import { appCopy } from "../_helpers/app-copy.js";
 import { type Cell, CELLS, fixture } from "../_helpers/cells.js";
 import { distinctWorkers, freePort, get, tryGet } from "../_helpers/net.js";
 import { isAlive, rssOf, start, until } from "../_helpers/proc.js";
-import { stopCleanly } from "../_helpers/cluster.js";
+import { launchCluster, stopCleanly } from "../_helpers/cluster.js";
 
 /** The primary's own pid: the CLI process itself (the runtime binary is spawned directly). */
 function launch(cell: Cell, args: string[], port?: number) {
@@ -77,9 +77,7 @@ describe.each(Object.keys(CELLS).map((id) => [id]))("%s: a script without a serv
 describe.each([["node24"], ["bun"], ["deno"]])("%s: faults while running", (id) => {
   const node24 = CELLS[id]!;
   it(`a worker that ignores the shutdown request is killed at --grace; the stop completes`, async () => {
-    const port = await freePort();
-    const p = launch(node24, ["-w", "2", "--grace", "1000", fixture("stubborn.cjs")], port);
-    const workers = await distinctWorkers(port, 2);
+    const { port, proc: p, workers } = await launchCluster(node24, fixture("stubborn.cjs"), { flags: ["--grace", "1000"] });
     void get(port, "/block").catch(() => {});
     await p.waitFor(/blocking (\d+)/);
     const t0 = Date.now();
@@ -94,9 +92,7 @@ describe.each([["node24"], ["bun"], ["deno"]])("%s: faults while running", (id) 
   it("a reload whose new workers never get ready is abandoned at --ready-timeout", async () => {
     const app = appCopy("http-cjs.cjs");
     try {
-      const port = await freePort();
-      const p = launch(node24, ["-w", "2", "--ready-timeout", "1500", app.path], port);
-      const before = await distinctWorkers(port, 2);
+      const { port, proc: p, workers: before } = await launchCluster(node24, app.path, { flags: ["--ready-timeout", "1500"] });
       app.replaceWith({ fixture: "never-ready.cjs" });
       const t0 = Date.now();
       p.child.kill("SIGHUP");
@@ -111,9 +107,7 @@ describe.each([["node24"], ["bun"], ["deno"]])("%s: faults while running", (id) 
   });
 
   it("a worker flooding stdout: the primary's memory stays bounded, requests still answered", async () => {
-    const port = await freePort();
-    const p = launch(node24, ["-w", "1", fixture("flood.cjs")], port);
-    const workers = await distinctWorkers(port, 1);
+    const { port, proc: p, workers } = await launchCluster(node24, fixture("flood.cjs"), { workers: 1 });
     // The test reads the launcher's stdout as fast as it can; let some hundreds of MB through.
     await until(() => p.bytes().stdout > 50e6 || undefined, 20_000, "50 MB of output");
     const rss = rssOf(p.pid)!;
@@ -159,9 +153,7 @@ describe.each([["node24"], ["bun"], ["deno"]])("%s: faults while running", (id) 
   });
 
   it("SIGTERM during a reload stops cleanly", async () => {
-    const port = await freePort();
-    const p = launch(node24, ["-w", "2", fixture("http-cjs.cjs")], port);
-    const before = await distinctWorkers(port, 2);
+    const { port, proc: p, workers: before } = await launchCluster(node24, fixture("http-cjs.cjs"));
     p.child.kill("SIGHUP");
     await p.waitFor(/replacement worker 1 \(pid (\d+)\) started/);
     const replacement = Number(/replacement worker 1 \(pid (\d+)\) started/.exec(p.stderr())![1]);
@@ -176,9 +168,7 @@ describe.each([["node24"], ["bun"], ["deno"]])("%s: faults while running", (id) 
 describe("node24: security", () => {
   const node24 = CELLS.node24!;
   it("the launcher itself listens on nothing (reuseport: no socket in the primary at all)", async () => {
-    const port = await freePort();
-    const p = launch(node24, ["-w", "2", "-s", "reuseport", fixture("http-cjs.cjs")], port);
-    const workers = await distinctWorkers(port, 2);
+    const { port, proc: p, workers } = await launchCluster(node24, fixture("http-cjs.cjs"), { strategy: "reuseport" });
     const listening = execFileSync("ss", ["-ltnpH"], { encoding: "utf8" });
     expect(listening).not.toMatch(new RegExp(`pid=${p.pid},`));
     for (const line of listening.split("\n").filter((l) => l.includes(`:${port} `))) expect(line).toMatch(/127\.0\.0\.1:/);
@@ -186,11 +176,9 @@ describe("node24: security", () => {
   });
 
   it("arguments and environment reach workers exactly as given (no shell)", async () => {
-    const port = await freePort();
     const args = ["a b", "$(touch /tmp/unicluster-pwned)", "`id`", "'quoted'", '"dq"', "--flag=x;y", "*", ""];
     const tricky = "x; rm -rf / $HOME `id` \"'\n\t$(echo no)";
-    const p = start(...node24.cli(["-w", "1", fixture("echo-args.cjs"), ...args]), { env: { PORT: String(port), TRICKY: tricky } });
-    const workers = await distinctWorkers(port, 1);
+    const { port, proc: p, workers } = await launchCluster(node24, fixture("echo-args.cjs"), { workers: 1, appArgs: args, env: { TRICKY: tricky } });
     const r = await get(port);
     expect(r.json!.argv).toEqual(args);
     expect(r.json!.tricky).toBe(tricky);

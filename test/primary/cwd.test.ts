@@ -9,9 +9,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { CELLS, fixture, type StrategyName } from "../_helpers/cells.js";
-import { distinctWorkers, freePort, get } from "../_helpers/net.js";
-import { start } from "../_helpers/proc.js";
-import { stopCleanly } from "../_helpers/cluster.js";
+import { distinctWorkers, get } from "../_helpers/net.js";
+import { launchCluster, stopCleanly } from "../_helpers/cluster.js";
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -51,11 +50,9 @@ describe("symlink-swap deploys", () => {
     for (const form of ["relative", "absolute"] as const) {
       it(`${id} ${strategy}, ${form} script: SIGHUP after the swap serves the new release`, async () => {
         const tree = deployTree();
-        const port = await freePort();
         const script = form === "relative" ? "app.js" : path.join(tree.current, "app.js");
         const cwd = form === "relative" ? tree.current : tree.root;
-        const p = start(...cell.cli(["-w", "2", "-s", strategy, script]), { cwd, env: { PORT: String(port), PWD: cwd } });
-        const before = await distinctWorkers(port, 2, 20_000);
+        const { port, proc: p, workers: before } = await launchCluster(cell, script, { strategy, cwd, env: { PWD: cwd } });
         for (const w of before.values()) expect(w.release).toBe("r1");
 
         tree.swapTo("r2");

@@ -10,7 +10,7 @@ import { startLoad } from "../_helpers/load.mjs";
 import { distinctWorkers, freePort, get } from "../_helpers/net.js";
 import { start, until } from "../_helpers/proc.js";
 import { reloadScenario } from "../_helpers/scenario.js";
-import { stopCleanly } from "../_helpers/cluster.js";
+import { launchCluster, stopCleanly } from "../_helpers/cluster.js";
 
 const node20 = CELLS.node20!;
 const node24 = CELLS.node24!;
@@ -45,9 +45,7 @@ describe("reload safety", () => {
   it("a broken new version is abandoned and the old workers keep serving", async () => {
     const app = appCopy("http-cjs.cjs");
     try {
-      const port = await freePort();
-      const p = start(...node20.cli(["-w", "2", "--ready-timeout", "3000", app.path]), { env: { PORT: String(port) } });
-      const before = await distinctWorkers(port, 2);
+      const { port, proc: p, workers: before } = await launchCluster(node20, app.path, { flags: ["--ready-timeout", "3000"] });
       app.replaceWith({ source: 'throw new Error("broken release");\n' });
       const load = startLoad(port, { keepAlive: 2, close: 2 });
       p.child.kill("SIGHUP");
@@ -63,11 +61,9 @@ describe("reload safety", () => {
   });
 
   it("20 SIGHUPs 30 ms apart coalesce: at most one more reload after the running one", async () => {
-    const port = await freePort();
     // Replacements take 1.5 s to get ready, so the whole burst lands while the first reload runs.
-    const args = ["-w", "2", "--reload-batch", "2", "--ready", "message", fixture("warm-up.cjs")];
-    const p = start(...node20.cli(args), { env: { PORT: String(port), WARM_MS: "1500" } });
-    await p.waitFor(/all 2 workers ready/);
+    const flags = ["--reload-batch", "2", "--ready", "message"];
+    const { port, proc: p } = await launchCluster(node20, fixture("warm-up.cjs"), { flags, env: { WARM_MS: "1500" }, ready: "log" });
     const count = (re: RegExp) => p.stderr().match(re)?.length ?? 0;
     // Spaced, not back to back: the kernel merges a signal that is still pending into one, so a
     // tight loop of kill() delivers ~2. 30 ms apart, each one arrives on its own.
@@ -93,9 +89,7 @@ describe("reload safety", () => {
 describe("scaling and limits", () => {
   // SIGTTIN and one SIGTTOU run in every e2e cell (test/e2e/_suite.ts); here: the floor.
   it("SIGTTOU removes workers down to 1, never below", async () => {
-    const port = await freePort();
-    const p = start(...node20.cli(["-w", "2", fixture("http-cjs.cjs")]), { env: { PORT: String(port) } });
-    await distinctWorkers(port, 2);
+    const { port, proc: p } = await launchCluster(node20, fixture("http-cjs.cjs"));
     // One signal at a time: the kernel merges identical pending signals into one.
     p.child.kill("SIGTTOU");
     await p.waitFor(/scaled from 2 to 1 workers/);
@@ -131,9 +125,7 @@ describe("scaling and limits", () => {
   });
 
   it("a worker over --max-memory is replaced, new first, without a failed request", async () => {
-    const port = await freePort();
-    const p = start(...node20.cli(["-w", "2", "--max-memory", "150M", "--memory-interval", "100", fixture("memory-hog.cjs")]), { env: { PORT: String(port) } });
-    const before = await distinctWorkers(port, 2);
+    const { port, proc: p, workers: before } = await launchCluster(node20, fixture("memory-hog.cjs"), { flags: ["--max-memory", "150M", "--memory-interval", "100"] });
     const load = startLoad(port, { keepAlive: 2, close: 2 });
     const grown = await until(
       async () => {
@@ -158,11 +150,9 @@ describe("scaling and limits", () => {
     ["the app's ready() call", "warm-up.cjs", 1],
     ['PM2\'s process.send("ready"), so wait_ready apps run unchanged', "pm2-ready.cjs", 2],
   ])("--ready message waits for %s", async (_what, app, n) => {
-    const port = await freePort();
-    const p = start(...node20.cli(["-w", String(n), "--ready", "message", fixture(app)]), { env: { PORT: String(port) } });
-    await p.waitFor(new RegExp(`all ${n} workers ready`));
-    // Ready only after the call: each worker set `warmed` before it made it.
-    const workers = await distinctWorkers(port, n);
+    // "both": the launcher's "all N workers ready" first, then the answers: ready only after the
+    // call, so each worker set `warmed` before it made it.
+    const { proc: p, workers } = await launchCluster(node20, fixture(app), { workers: n, flags: ["--ready", "message"], ready: "both" });
     expect([...workers.values()].map((w) => w.warmed)).toEqual(Array(n).fill(true));
     await stopCleanly(p, workers.keys());
   });

@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { appCopy } from "../_helpers/app-copy.js";
-import { stopCleanly } from "../_helpers/cluster.js";
+import { launchCluster, stopCleanly } from "../_helpers/cluster.js";
 import { CELLS, fixture } from "../_helpers/cells.js";
 import { distinctWorkers, freePort, get } from "../_helpers/net.js";
 import { isAlive, type Proc, start, until } from "../_helpers/proc.js";
@@ -17,9 +17,7 @@ const node = CELLS.node20!;
 
 describe("supervisor", () => {
   it("a second SIGTERM kills at once what the first would have waited for", async () => {
-    const port = await freePort();
-    const p = start(...node.cli(["-w", "2", fixture("http-cjs.cjs")]), { env: { PORT: String(port) } });
-    const workers = await distinctWorkers(port, 2);
+    const { port, proc: p, workers } = await launchCluster(node, fixture("http-cjs.cjs"));
     const slow = get(port, "/slow?ms=30000").catch((err: Error) => err);
     await p.waitFor(/slow started/);
     p.child.kill("SIGTERM");
@@ -35,9 +33,7 @@ describe("supervisor", () => {
   });
 
   it("a worker still busy after --grace is SIGKILLed and the stop exits 1", async () => {
-    const port = await freePort();
-    const p = start(...node.cli(["-w", "1", "--grace", "500", fixture("http-cjs.cjs")]), { env: { PORT: String(port) } });
-    const workers = await distinctWorkers(port, 1);
+    const { port, proc: p, workers } = await launchCluster(node, fixture("http-cjs.cjs"), { workers: 1, flags: ["--grace", "500"] });
     void get(port, "/slow?ms=30000").catch(() => {});
     await p.waitFor(/slow started/);
     p.child.kill("SIGTERM");
@@ -59,9 +55,7 @@ describe("supervisor", () => {
   });
 
   it("a worker's last output (from its shutdown hook) reaches the launcher's stdout before it exits", async () => {
-    const port = await freePort();
-    const p = start(...node.cli(["-w", "2", fixture("goodbye.cjs")]), { env: { PORT: String(port) } });
-    const workers = await distinctWorkers(port, 2);
+    const { proc: p, workers } = await launchCluster(node, fixture("goodbye.cjs"));
     p.child.kill("SIGTERM");
     expect((await p.exited()).code).toBe(0);
     for (const pid of workers.keys()) expect(p.stdout()).toContain(`goodbye from ${pid}\n`);
@@ -102,9 +96,7 @@ describe("a slot that fails while other workers serve", () => {
 
   it("kill -9 under a broken dependency: the slot is degraded, the other worker keeps serving, the slot recovers", async () => {
     const dep = dependency();
-    const port = await freePort();
-    const p = start(...node.cli(["-w", "2", fixture("needs-dependency.cjs")]), { env: { PORT: String(port), DEP_DOWN: dep.marker } });
-    const workers = await distinctWorkers(port, 2);
+    const { port, proc: p, workers } = await launchCluster(node, fixture("needs-dependency.cjs"), { env: { DEP_DOWN: dep.marker } });
     const survivor = pidOf(workers, "2");
     dep.down();
     process.kill(pidOf(workers, "1"), "SIGKILL");
@@ -132,9 +124,7 @@ describe("a slot that fails while other workers serve", () => {
   it("an abandoned reload, then a crash of an old worker: degraded into the broken release, not down", async () => {
     const app = appCopy("http-cjs.cjs");
     try {
-      const port = await freePort();
-      const p = start(...node.cli(["-w", "2", "--ready-timeout", "3000", app.path]), { env: { PORT: String(port) } });
-      const workers = await distinctWorkers(port, 2);
+      const { port, proc: p, workers } = await launchCluster(node, app.path, { flags: ["--ready-timeout", "3000"] });
       const survivor = pidOf(workers, "2");
       app.replaceWith({ source: 'throw new Error("broken release");\n' });
       p.child.kill("SIGHUP");
@@ -154,10 +144,8 @@ describe("a slot that fails while other workers serve", () => {
 
   it("a slot that crash-loops after getting ready: degraded once (no recovered/degraded flapping), recovered once it stays up", async () => {
     const dep = dependency();
-    const port = await freePort();
-    const env = { PORT: String(port), DEP_DOWN: dep.marker, DEP_FAILS: "after-listen" };
-    const p = start(...node.cli(["-w", "2", "--max-restarts", "2", "--min-uptime", "1000", fixture("needs-dependency.cjs")]), { env });
-    const workers = await distinctWorkers(port, 2);
+    const env = { DEP_DOWN: dep.marker, DEP_FAILS: "after-listen" };
+    const { port, proc: p, workers } = await launchCluster(node, fixture("needs-dependency.cjs"), { flags: ["--max-restarts", "2", "--min-uptime", "1000"], env });
     const survivor = pidOf(workers, "2");
     dep.down();
     process.kill(pidOf(workers, "1"), "SIGKILL");
@@ -187,9 +175,7 @@ describe("a slot that fails while other workers serve", () => {
 
   it("when the last serving worker dies too, the give-up rules apply again: exit 1", async () => {
     const dep = dependency();
-    const port = await freePort();
-    const p = start(...node.cli(["-w", "2", fixture("needs-dependency.cjs")]), { env: { PORT: String(port), DEP_DOWN: dep.marker } });
-    const workers = await distinctWorkers(port, 2);
+    const { proc: p, workers } = await launchCluster(node, fixture("needs-dependency.cjs"), { env: { DEP_DOWN: dep.marker } });
     dep.down();
     process.kill(pidOf(workers, "1"), "SIGKILL");
     await p.waitFor(/worker 1 degraded/);
@@ -202,9 +188,7 @@ describe("a slot that fails while other workers serve", () => {
 
 describe("the exit code describes the final stop", () => {
   it("a worker killed at --grace during a reload does not make a later clean stop exit 1", async () => {
-    const port = await freePort();
-    const p = start(...node.cli(["-w", "1", "--grace", "500", fixture("http-cjs.cjs")]), { env: { PORT: String(port) } });
-    await distinctWorkers(port, 1);
+    const { port, proc: p } = await launchCluster(node, fixture("http-cjs.cjs"), { workers: 1, flags: ["--grace", "500"] });
     void get(port, "/slow?ms=3000").catch(() => {});
     await p.waitFor(/slow started/);
     p.child.kill("SIGHUP");
@@ -219,9 +203,7 @@ describe("the exit code describes the final stop", () => {
   });
 
   it("a shutdown hook that throws: exit 1 naming the worker and the error", async () => {
-    const port = await freePort();
-    const p = start(...node.cli(["-w", "2", fixture("failing-drain.cjs")]), { env: { PORT: String(port), DRAIN: "throw" } });
-    const workers = await distinctWorkers(port, 2);
+    const { proc: p, workers } = await launchCluster(node, fixture("failing-drain.cjs"), { env: { DRAIN: "throw" } });
     p.child.kill("SIGTERM");
     const { code } = await p.exited();
     expect(code).toBe(1);
@@ -231,9 +213,7 @@ describe("the exit code describes the final stop", () => {
   });
 
   it("a worker that exits non-zero in the middle of its drain: exit 1 with its exit code", async () => {
-    const port = await freePort();
-    const p = start(...node.cli(["-w", "1", fixture("failing-drain.cjs")]), { env: { PORT: String(port), DRAIN: "exit" } });
-    await distinctWorkers(port, 1);
+    const { proc: p } = await launchCluster(node, fixture("failing-drain.cjs"), { workers: 1, env: { DRAIN: "exit" } });
     p.child.kill("SIGTERM");
     const { code } = await p.exited();
     expect(code).toBe(1);

@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { CELLS, fixture } from "../_helpers/cells.js";
 import { freePort, get, tryGet } from "../_helpers/net.js";
 import { start, until } from "../_helpers/proc.js";
+import { launchCluster } from "../_helpers/cluster.js";
 
 const CASES: Array<[string, string[], string]> = [
   ["node24", ["-s", "reuseport"], "http-cjs.cjs"],
@@ -38,9 +39,7 @@ describe.each(CASES)("%s %s %s: a stranger holds the port with SO_REUSEPORT", (i
   });
 
   it("a second unicluster: it exits 1, the first keeps serving alone", async () => {
-    const port = await freePort();
-    const first = start(...cell.cli([...flags, "-w", "1", fixture(app)]), { env: { PORT: String(port) } });
-    await first.waitFor(/all 1 workers ready/, 20_000);
+    const { port, proc: first } = await launchCluster(cell, fixture(app), { workers: 1, flags, ready: "log" });
     const firstPid = (await get(port)).json?.pid;
     expect(firstPid).toBeGreaterThan(0);
     const second = start(...cell.cli([...flags, "-w", "2", fixture(app)]), { env: { PORT: String(port) } });
@@ -56,9 +55,7 @@ describe.each(CASES)("%s %s %s: our own workers on the port are not strangers", 
   const cell = CELLS[id]!;
 
   it("start, a restart, a reload and a scale-up all work", async () => {
-    const port = await freePort();
-    const p = start(...cell.cli([...flags, "-w", "2", fixture(app)]), { env: { PORT: String(port) } });
-    await p.waitFor(/all 2 workers ready/, 20_000);
+    const { port, proc: p } = await launchCluster(cell, fixture(app), { flags, ready: "log" });
     const victim = (await get(port)).json!.pid!;
     process.kill(victim, "SIGKILL");
     await p.waitFor(/restarting worker \d/);
@@ -90,8 +87,7 @@ describe("node24 reuseport: which addresses overlap", () => {
     const port = await freePort();
     const h = start(...cell.run(fixture("reuseport-holder.mjs")), { env: { PORT: String(port), HOST: "127.0.0.2" } });
     await h.waitFor(/^holding$/m);
-    const p = start(...cell.cli(["-s", "reuseport", "-w", "1", fixture("http-cjs.cjs")]), { env: { PORT: String(port) } });
-    await p.waitFor(/all 1 workers ready/);
+    await launchCluster(cell, fixture("http-cjs.cjs"), { port, workers: 1, strategy: "reuseport", ready: "log" });
     expect((await get(port)).json?.app).toBe("http-cjs");
   });
 });

@@ -5,9 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { CELLS, fixture, STRATEGY_CASES } from "../_helpers/cells.js";
-import { distinctWorkers, freePort, get } from "../_helpers/net.js";
-import { start } from "../_helpers/proc.js";
-import { stopCleanly } from "../_helpers/cluster.js";
+import { get } from "../_helpers/net.js";
+import { launchCluster, stopCleanly } from "../_helpers/cluster.js";
 
 const cases = STRATEGY_CASES;
 
@@ -18,9 +17,7 @@ describe("worker identity", () => {
   for (const [id, strategy] of cases) {
     const cell = CELLS[id]!;
     it(`${id} ${strategy}: a program the worker starts is not a worker (isWorker false, no workerId, launch() primary)`, async () => {
-      const port = await freePort();
-      const p = start(...cell.cli(["-w", "1", "-s", strategy, fixture("spawn-probe.cjs")]), { env: { PORT: String(port) } });
-      const workers = await distinctWorkers(port, 1, 20_000);
+      const { port, proc: p, workers } = await launchCluster(cell, fixture("spawn-probe.cjs"), { workers: 1, strategy });
       expect([...workers.values()][0]!.self).toEqual({ isWorker: true, workerId: 1 });
       const probe = await get(port, "/probe", 15_000);
       expect(probe.json, probe.body).toEqual({

@@ -6,18 +6,13 @@
  */
 import { describe, expect, it } from "vitest";
 import { CELLS, fixture } from "../_helpers/cells.js";
-import { distinctWorkers, freePort } from "../_helpers/net.js";
-import { start } from "../_helpers/proc.js";
-import { stopCleanly } from "../_helpers/cluster.js";
+import { launchCluster, stopCleanly } from "../_helpers/cluster.js";
 
 describe("worker: an extensionless CommonJS entry (bin/www)", () => {
   for (const id of ["node20", "node24", "deno"]) {
     const cell = CELLS[id]!;
     it(`${id}: runs as the main module, so its server starts`, async () => {
-      const port = await freePort();
-      const p = start(...cell.cli(["-w", "2", fixture("express-bin/bin/www")]), { env: { PORT: String(port) } });
-      await p.waitFor(/all 2 workers ready/, 20_000);
-      const workers = await distinctWorkers(port, 2);
+      const { proc: p, workers } = await launchCluster(cell, fixture("express-bin/bin/www"), { ready: "both" });
       for (const w of workers.values()) expect(w).toMatchObject({ app: "bin/www", main: true });
       await stopCleanly(p, workers.keys());
     });
