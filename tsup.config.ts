@@ -27,6 +27,9 @@ export default defineConfig([
     // One self-contained file per entry: fewer modules for the ESM loader at every start
     // (scripts/bench/startup.mjs: launcher 9.3 -> 8.0 ms, worker 20.8 -> 17.1 ms on Node 24).
     splitting: false,
+    // dist/metafile-esm.json: which source modules each bundle holds (test/bundles.test.ts
+    // checks that the launcher's holds no worker-side module).
+    metafile: true,
   },
   // CJS: the library only, for require(); it starts the same ESM worker entry.
   {

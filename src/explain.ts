@@ -12,9 +12,9 @@ import { detectRuntime, type RuntimeInfo } from "./runtime/detect.js";
 import { assertMinimumVersion, MINIMUM_VERSIONS } from "./runtime/minimums.js";
 import { probeAll } from "./runtime/probe.js";
 import type { Probed } from "./runtime/probed.js";
-import { adapterFor } from "./runtime/adapter.js";
+import { adapterFor } from "./runtime/adapters/index.js";
 import { selectStrategy } from "./strategy/select.js";
-import { distFile } from "./primary/plan.js";
+import { distFile } from "./dist-files.js";
 
 const LABELS: Record<Feature, string> = {
   cluster: "node:cluster shares a port",
@@ -72,7 +72,7 @@ export function explain(requested: "auto" | StrategyName = "auto", rt: RuntimeIn
     const choice = selectStrategy(requested, rt, caps);
     lines.push(`strategy: ${requested} -> ${choice.strategy} because ${choice.why}`);
     if (choice.strategy === "reuseport" && !caps.reusePortNet.supported) {
-      lines.push(`note: only ${rt.name === "node" ? "native" : rt.name === "bun" ? "Bun.serve()" : "Deno.serve()"} servers can share a port here; a node:http app is refused at its listen()`);
+      lines.push(`note: only ${adapterFor(rt).nativeServer ?? "native"} servers can share a port here; a node:http app is refused at its listen()`);
     }
   } catch (err) {
     if (!isUniclusterError(err)) throw err;

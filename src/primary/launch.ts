@@ -6,20 +6,16 @@ import { EventEmitter } from "node:events";
 import process from "node:process";
 import { isUniclusterError, UniclusterError, usageError } from "../errors.js";
 import { type LaunchOptions, type StrategyName, type WorkerLimit, workerLimit } from "../options.js";
-import { adapterFor } from "../runtime/adapter.js";
+import { adapterFor } from "../runtime/adapters/index.js";
 import { capabilitiesOf } from "../runtime/capabilities.js";
 import { detectRuntime, type RuntimeInfo } from "../runtime/detect.js";
-import { probeForStrategy } from "../runtime/probe.js";
-import { encodeProbed, PROBED_ENV } from "../runtime/probed.js";
+import { STRATEGIES } from "../strategy/index.js";
 import { type StrategyChoice, selectStrategy } from "../strategy/select.js";
-import { createClusterStrategy } from "../strategy/cluster.js";
-import { createReusePortStrategy } from "../strategy/reuseport.js";
-import type { Strategy } from "../strategy/types.js";
-import { thisWorker } from "../worker/identity.js";
+import type { Spawner, StrategyContext } from "../strategy/types.js";
+import { getWorkerState, thisWorker } from "../role.js";
 import type { ClusterEvents, CloseResult } from "./events.js";
 import { availableCores, type LaunchPlan, planLaunch } from "./plan.js";
 import { bunApiOnNode } from "./bunx.js";
-import { migrateReqWarning } from "./kernel.js";
 import { drainOutput } from "./output.js";
 import { watchStdio } from "../flush-stdio.js";
 import { claimPidFile } from "./pid-file.js";
@@ -72,16 +68,16 @@ function quiet<T>(p: Promise<T>): Promise<T> {
 }
 
 /**
- * Probes what the chosen strategy needs (runtime/probe.ts) and, where a probe overrules the
- * table, chooses again with what was found. Resolves with the strategy and the worker
- * environment, which carries the verdicts so workers refuse a listen for the same reason.
+ * Runs the probes the chosen strategy needs (runtime/probe.ts) and, where a probe overrules the
+ * table, chooses again with what was found; then starts the strategy's primary side, whose
+ * policy (decided with the probed capabilities) every worker is told.
  */
-async function createStrategy(plan: LaunchPlan): Promise<{ strategy: Strategy; choice: StrategyChoice; env: Record<string, string> }> {
-  const adapter = adapterFor(plan.runtime);
-  const probed = await probeForStrategy(plan.choice.strategy, plan.capabilities, plan.runtime);
-  const choice = Object.keys(probed).length ? selectStrategy(plan.options.strategy, plan.runtime, capabilitiesOf(plan.runtime, probed)) : plan.choice;
-  const strategy = choice.strategy === "cluster" ? await createClusterStrategy(plan.config, adapter) : createReusePortStrategy(plan.config, adapter, plan.runtime);
-  return { strategy, choice, env: { ...plan.env, [PROBED_ENV]: encodeProbed(probed) } };
+async function startStrategy(plan: LaunchPlan): Promise<{ spawner: Spawner; choice: StrategyChoice }> {
+  const probed = (await STRATEGIES[plan.choice.strategy].probe?.(plan.capabilities, plan.runtime)) ?? {};
+  const caps = Object.keys(probed).length ? capabilitiesOf(plan.runtime, probed) : plan.capabilities;
+  const choice = caps === plan.capabilities ? plan.choice : selectStrategy(plan.options.strategy, plan.runtime, caps);
+  const ctx: StrategyContext = { rt: plan.runtime, caps, adapter: adapterFor(plan.runtime), grace: plan.options.grace };
+  return { spawner: await STRATEGIES[choice.strategy].start(plan.run, ctx), choice };
 }
 
 class PrimaryCluster extends EventEmitter<ClusterEvents> implements Cluster {
@@ -130,19 +126,13 @@ class PrimaryCluster extends EventEmitter<ClusterEvents> implements Cluster {
           log,
         )
       : () => {};
-    if (plan.choice.strategy === "cluster" && !plan.capabilities.clusterReload.supported) {
-      log(`warning: on ${plan.runtime.name} ${plan.runtime.version} node:cluster can lose connections when workers are replaced (reload, restart); --strategy reuseport does not`);
-    }
-    // Every SO_REUSEPORT listener that closes resets its queue unless the kernel migrates it.
-    if (plan.choice.strategy === "reuseport" || plan.capabilities.clusterReusePort.supported) {
-      const warning = migrateReqWarning(plan.runtime.platform);
-      if (warning) log(`warning: ${warning}`);
-    }
-    createStrategy(plan).then(
-      ({ strategy, choice, env }) => {
+    const ctx: StrategyContext = { rt: plan.runtime, caps: plan.capabilities, adapter: adapterFor(plan.runtime), grace: plan.options.grace };
+    for (const warning of STRATEGIES[plan.choice.strategy].warnings(ctx)) log(`warning: ${warning}`);
+    startStrategy(plan).then(
+      ({ spawner, choice }) => {
         if (choice.strategy !== plan.choice.strategy) log(`a probe overruled the capability table: using ${choice.strategy} (${choice.why})`);
         this.choice = choice;
-        const sup = new Supervisor({ events: this, strategy, options: plan.options, env, log });
+        const sup = new Supervisor({ events: this, spawner, options: plan.options, env: plan.env, log });
         this.supervisor = sup;
         this.reloader = new Reloader(sup, plan.options.reloadBatch, log);
         const stopMemory = plan.options.maxMemory ? watchMemory(sup, this.reloader, plan.options.maxMemory, plan.options.memoryInterval, log) : () => {};
@@ -195,28 +185,27 @@ class PrimaryCluster extends EventEmitter<ClusterEvents> implements Cluster {
   }
 }
 
-class WorkerSide extends EventEmitter<ClusterEvents> implements Cluster {
+/**
+ * What `launch()` returns in a same-file worker. The worker entry (`dist/worker.js`, Bun's
+ * `dist/preload.js`) made this process a worker before the app's code ran, so all that is left
+ * is to run `worker()`: the launcher's bundle carries no worker code (docs/ARCHITECTURE.md).
+ */
+class InWorkerCluster extends EventEmitter<ClusterEvents> implements Cluster {
   readonly role = "worker" as const;
   readonly ready: Promise<void>;
   readonly closed = new Promise<CloseResult>(() => {});
   readonly strategy: StrategyName;
   constructor(readonly runtime: RuntimeInfo, run: () => unknown) {
     super();
-    this.strategy = thisWorker()?.strategy ?? "cluster";
-    // The worker runtime loads only here, so a primary never pays for it. `worker()` runs once it
-    // is installed (servers patched), a tick after launch() returns.
-    this.ready = quiet(
-      import("../worker/install.js")
-        .then(({ installWorker }) => installWorker())
-        .then(run)
-        .then(() => {}),
-    );
+    this.strategy = process.env.UNICLUSTER_STRATEGY as StrategyName;
+    // A tick after launch() returns, as before: the caller may still attach listeners.
+    this.ready = quiet(Promise.resolve().then(run).then(() => {}));
   }
   workers() {
     return [];
   }
   stop(): Promise<CloseResult> {
-    void import("../worker/install.js").then(({ installWorker }) => installWorker().shutdown("stop"));
+    void getWorkerState()?.shutdown("stop");
     return this.closed;
   }
   reload(): Promise<boolean> {
@@ -236,7 +225,7 @@ class WorkerSide extends EventEmitter<ClusterEvents> implements Cluster {
  */
 export function launch(options: LaunchOptions): Cluster {
   if (options.worker !== undefined && typeof options.worker !== "function") throw usageError("worker must be a function");
-  if (options.worker && thisWorker()) return new WorkerSide(detectRuntime(), options.worker);
+  if (options.worker && thisWorker()) return new InWorkerCluster(detectRuntime(), options.worker);
   const plan = planLaunch(options);
   watchStdio();
   const log = options.log === false ? () => {} : (options.log ?? defaultLog);

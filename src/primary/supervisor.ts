@@ -10,7 +10,7 @@ import process from "node:process";
 import { UniclusterError } from "../errors.js";
 import type { ResolvedOptions } from "../options.js";
 import { type ErrorInfo, type ShutdownReason, workerEnv } from "../protocol.js";
-import type { Strategy } from "../strategy/types.js";
+import type { Spawner } from "../strategy/types.js";
 import { restartDelay } from "./backoff.js";
 import type { ClusterEvents, CloseResult } from "./events.js";
 import { describeError, describeExit, urlOf } from "./format.js";
@@ -39,7 +39,7 @@ export interface Slot {
 export interface SupervisorConfig {
   /** Where events go: the library handle. */
   readonly events: EventEmitter<ClusterEvents>;
-  readonly strategy: Strategy;
+  readonly spawner: Spawner;
   readonly options: ResolvedOptions;
   readonly env: Record<string, string>;
   readonly log: (line: string) => void;
@@ -115,11 +115,11 @@ export class Supervisor {
   spawnInto(slot: Slot, role: "worker" | "incoming"): Worker | undefined {
     const env = {
       ...this.config.env,
-      ...workerEnv({ id: slot.id, strategy: this.config.strategy.name, readyOn: this.opts.readyOn, primaryPid: String(process.pid) }),
+      ...workerEnv({ id: slot.id, readyOn: this.opts.readyOn, primaryPid: String(process.pid), policy: this.config.spawner.policy }, this.config.spawner.name),
     };
     let proc;
     try {
-      proc = this.config.strategy.spawn({ id: slot.id, env });
+      proc = this.config.spawner.spawn({ id: slot.id, env });
     } catch (err) {
       this.fail(new UniclusterError("E_SPAWN", `could not start worker ${slot.id}: ${(err as Error).message}`, { cause: err }));
       return undefined;
@@ -149,7 +149,7 @@ export class Supervisor {
     if (this.everReady || ![...this.slots.values()].every((s) => s.worker?.ready)) return;
     this.everReady = true;
     const urls = [...new Set([...this.slots.values()].flatMap((s) => (s.worker?.address ? [urlOf(s.worker.address)] : [])))];
-    this.log(`all ${this.slots.size} workers ready (${this.config.strategy.name})${urls.length ? `: ${urls.join(" ")}` : ""}`);
+    this.log(`all ${this.slots.size} workers ready (${this.config.spawner.name})${urls.length ? `: ${urls.join(" ")}` : ""}`);
     this.emit("ready");
   }
 
@@ -183,7 +183,7 @@ export class Supervisor {
     slot.crashes++;
     slot.startFailures = w.ready ? 0 : slot.startFailures + 1;
 
-    const rule = giveUpRule(slot, { ready: w.ready, code, signal, error, cause }, { everReady: this.everReady, minUptime: this.opts.minUptime, maxRestarts: this.opts.maxRestarts, strategy: this.config.strategy.name });
+    const rule = giveUpRule(slot, { ready: w.ready, code, signal, error, cause }, { everReady: this.everReady, minUptime: this.opts.minUptime, maxRestarts: this.opts.maxRestarts, strategy: this.config.spawner.name });
     if (rule) {
       const serving = this.serving();
       if (!this.everReady || serving === 0) return this.fail(rule.error);

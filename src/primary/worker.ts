@@ -4,7 +4,7 @@
  * for a moment (a replacement starting while the old one drains during a reload).
  */
 import { errorAck, type ErrorInfo, isProtocolMessage, type ListenAddress, parseFromWorker, type ShutdownReason, toWorker } from "../protocol.js";
-import type { WorkerProcess } from "../strategy/types.js";
+import type { ChildHandle } from "../strategy/types.js";
 
 export interface WorkerHooks {
   /** The first time this worker is ready. */
@@ -44,7 +44,7 @@ export class Worker {
 
   constructor(
     readonly id: number,
-    readonly proc: WorkerProcess,
+    readonly proc: ChildHandle,
     private readonly hooks: WorkerHooks,
     readyTimeout: number,
     readyOn: "listen" | "message",

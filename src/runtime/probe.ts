@@ -167,14 +167,14 @@ export async function probeClusterFlags(exec: string, execArgv: readonly string[
 }
 
 /**
- * Runs the probes the chosen path needs and returns their verdicts. `reuseport`: node:net's
+ * The probes the reuseport strategy needs (strategy/reuseport.ts), and their verdicts: node:net's
  * reusePort, and the native server's where node:net cannot share (the only way left). Nothing
  * on a version the matrix tests (runtime/tested.ts), where a cell has proven the table.
  */
-export async function probeForStrategy(strategy: "cluster" | "reuseport", caps: Capabilities, rt: Pick<RuntimeInfo, "name" | "version" | "platform">): Promise<Probed> {
+export async function probeForReusePort(caps: Capabilities, rt: Pick<RuntimeInfo, "name" | "version" | "platform">): Promise<Probed> {
   const probed: Probed = {};
   // A row that holds for no version (Bun) is decided: node:net would answer for the wrong API.
-  if (strategy !== "reuseport" || rt.platform === "win32" || caps.reusePortNet.never || isTestedVersion(rt)) return probed;
+  if (rt.platform === "win32" || caps.reusePortNet.never || isTestedVersion(rt)) return probed;
   const net = await probeReusePortNet("net");
   if (net !== undefined) probed.reusePortNet = net;
   if (net === false && caps.reusePortNative.listed) {

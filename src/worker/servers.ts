@@ -8,6 +8,7 @@ import { createRequire } from "node:module";
 import process from "node:process";
 import type { Server as NetServer } from "node:net";
 import { UniclusterError } from "../errors.js";
+import type { ListenRule } from "../_types.js";
 import type { ListenAddress } from "../protocol.js";
 import { holdChannel } from "./channel.js";
 import { planListen } from "./listen-args.js";
@@ -18,14 +19,10 @@ export interface TrackedServer {
   drain(idleWindowMs: number): Promise<void>;
 }
 
-export interface ListenPolicy {
-  /**
-   * `false`: leave listen calls alone (cluster strategy). `"net"`: add `reusePort: true`.
-   * `"unsupported"`: a node:net listen cannot share its port here; fail with `unsupportedHint`.
-   */
-  readonly reusePort: false | "net" | "unsupported";
-  /** Why node:net cannot share a port on this runtime, and what to use instead. */
-  readonly unsupportedHint?: string;
+/** How this worker's node:net servers listen and drain. */
+export interface NodeListenOptions {
+  /** What a TCP listen does: the strategy's rule for node:net (policy.net). */
+  readonly rule: ListenRule;
   /**
    * How node:http servers stop accepting (the worker runtime adapter says which): `"net-close"`:
    * `net.Server#close()` at once, kept-alive sockets closed after the idle window;
@@ -34,8 +31,9 @@ export interface ListenPolicy {
    */
   readonly drainStyle: "net-close" | "delayed-close";
   /**
-   * Where the port is shared through SO_REUSEPORT (reuseport strategy, Bun's node:cluster): the
-   * error to fail a TCP listen with when a process outside the cluster holds its port.
+   * Where the port is shared through SO_REUSEPORT (the rule gives reusePort, or the policy's
+   * netGuard: Bun's node:cluster): the error to fail a TCP listen with when a process outside the
+   * cluster holds its port.
    */
   readonly foreignHolder?: (port: number, host: string | undefined) => Error | undefined;
   /** Called once per server when it starts listening. */
@@ -95,10 +93,10 @@ function addressOf(server: NetServer): ListenAddress {
 // Node >= 19 http.Server#close() also closes idle keep-alive sockets at once, which races a
 // client that is just sending its next request on one. net.Server#close() only stops accepting;
 // we then answer each further request with `Connection: close` and close the idle sockets after
-// a window (ListenPolicy.drainStyle).
+// a window (NodeListenOptions.drainStyle).
 const netClose = net.Server.prototype.close;
 
-function trackNodeServer(server: NetServer, policy: ListenPolicy): void {
+function trackNodeServer(server: NetServer, policy: NodeListenOptions): void {
   if (seen.has(server)) return;
   seen.add(server);
   const isHttp = typeof (server as import("node:http").Server).closeIdleConnections === "function";
@@ -192,7 +190,7 @@ const IN_LISTEN = Symbol.for("unicluster.inListen");
 type Listen = (this: NetServer, ...args: unknown[]) => NetServer;
 
 /** Wraps `listen` on net.Server (and http.Server where a runtime gives it its own). */
-export function patchNodeListen(policy: ListenPolicy): void {
+export function patchNodeListen(policy: NodeListenOptions): void {
   const protos = new Set<object>([net.Server.prototype, http.Server.prototype]);
   for (const proto of protos) {
     const target = proto as unknown as { listen: Listen & { [PATCHED]?: true } };
@@ -212,13 +210,12 @@ export function patchNodeListen(policy: ListenPolicy): void {
           return this;
         }
       }
-      if (policy.reusePort) {
+      const rule = policy.rule;
+      if (rule.kind !== "as-is") {
         const plan = planListen(args);
         if (plan.kind === "tcp") {
           if (!plan.options.port) throw portZeroError("listen()");
-          if (policy.reusePort === "unsupported") {
-            throw new UniclusterError("E_LISTEN_UNSUPPORTED", policy.unsupportedHint ?? "reusePort is not supported here");
-          }
+          if (rule.kind === "refuse") throw new UniclusterError("E_LISTEN_UNSUPPORTED", rule.message, { hint: rule.hint });
           const options = { ...plan.options, reusePort: true };
           callArgs = plan.callback ? [options, plan.callback] : [options];
         }

@@ -4,9 +4,8 @@
  * under node:cluster, takes the worker out of the round-robin at once (test/primary/reload.test.ts:
  * 0 failed requests over 3 reloads in both strategies). No native server to wrap.
  */
-import { tableRefusal, type WorkerRuntime } from "./types.js";
+import type { RuntimeQuirks } from "./types.js";
 
-export const nodeWorkerRuntime: WorkerRuntime = {
+export const nodeQuirks: RuntimeQuirks = {
   drainStyle: "net-close",
-  netReusePortRefusal: tableRefusal,
 };
