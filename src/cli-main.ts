@@ -4,7 +4,6 @@
  * once the launcher's signals are caught.
  */
 import process from "node:process";
-import type { EarlySignals } from "./cli.js";
 import { parseCli } from "./cli-args.js";
 import { isUniclusterError } from "./errors.js";
 import { explainProbed } from "./explain.js";
@@ -16,6 +15,16 @@ import { launch } from "./primary/launch.js";
 import { flushBeforeExit } from "./primary/output.js";
 
 declare const __VERSION__: string;
+
+/** What arrived before the cluster could handle signals itself. */
+export interface EarlySignals {
+  /** The first stop signal (SIGINT/SIGTERM), if any; `force` after a second one. */
+  stop?: { signal: string; force: boolean };
+  /** Signals that mean nothing before workers exist (SIGHUP, SIGTTIN, SIGTTOU): not acted on. */
+  readonly ignored: string[];
+  /** Turns the early handlers off; call once the cluster has installed its own. */
+  release(): void;
+}
 
 const HELP = `unicluster ${__VERSION__}: run N copies of a server on all cores, sharing one port.
 

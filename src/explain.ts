@@ -11,7 +11,7 @@ import { capabilitiesOf, FEATURES, type Feature } from "./runtime/capabilities.j
 import { detectRuntime, type RuntimeInfo } from "./runtime/detect.js";
 import { assertMinimumVersion, MINIMUM_VERSIONS } from "./runtime/minimums.js";
 import { probeAll } from "./runtime/probe.js";
-import type { Probed } from "./runtime/probed.js";
+import type { Probed } from "./runtime/capabilities.js";
 import { adapterFor } from "./runtime/adapters/index.js";
 import { selectStrategy } from "./strategy/select.js";
 import { distFile } from "./dist-files.js";

@@ -10,7 +10,7 @@
  */
 import type { Capabilities, Feature } from "./capabilities.js";
 import type { RuntimeInfo } from "./detect.js";
-import type { Probed } from "./probed.js";
+import type { Probed } from "./capabilities.js";
 import { isTestedVersion } from "./tested.js";
 
 /** Longest a probe may take before it counts as "no verdict", ms. */

@@ -8,7 +8,7 @@ import type { ListenPolicy, Refusal, RunSpec, RuntimeAdapter, RuntimeInfo } from
 import type { StrategyName } from "../options.js";
 import type { ToWorker } from "../protocol.js";
 import type { Capabilities } from "../runtime/capabilities.js";
-import type { Probed } from "../runtime/probed.js";
+import type { Probed } from "../runtime/capabilities.js";
 
 /** One worker process as a strategy started it (a node:cluster Worker or a ChildProcess). */
 export interface ChildHandle {
