@@ -183,8 +183,8 @@ export const OPTION_ROWS = Object.entries(OPTIONS) as [OptionKey, OptionRow][];
 /** The command line's own flags: what to do instead of running a script. Not options of launch(). */
 export const CLI_COMMANDS = {
   explain: { cli: { flag: "explain" }, help: "show the runtime's capabilities and the strategy auto picks", doc: "print the runtime, its capabilities with reasons, and the strategy `auto` picks" },
-  help: { cli: { flag: "help", short: "h" }, help: "this help", doc: "this help" },
-  version: { cli: { flag: "version", short: "v" }, help: "the version", doc: "the version" },
+  help: { cli: { flag: "help", short: "h" }, help: "this help", doc: "print the usage and every option" },
+  version: { cli: { flag: "version", short: "v" }, help: "the version", doc: "print the version" },
 } as const satisfies Record<string, { cli: CliForm; help: string; doc: string }>;
 
 // The type-level tie to LaunchOptions: what a row's kind makes of text must be a value its field
