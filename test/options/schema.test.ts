@@ -7,7 +7,7 @@ import { parseCli } from "../../src/cli-args.js";
 import { optionLines } from "../../src/cli-help.js";
 import { CLI_NAMES } from "../../src/option-names.js";
 import { type LaunchOptions, resolveOptions } from "../../src/options.js";
-import { OPTION_ROWS, type OptionRow } from "../../src/options/schema.js";
+import { CLI_COMMANDS, OPTION_ROWS, type OptionRow } from "../../src/options/schema.js";
 import { errorOf } from "../_helpers/errors.js";
 
 /** A valid text for a flag of this row. */
@@ -33,6 +33,15 @@ function sample(row: OptionRow): string {
 const flagged = OPTION_ROWS.filter(([, row]) => row.cli);
 
 describe("options schema", () => {
+  // The parser looks flags up in maps: a second row with the same flag would silently win.
+  it("no two flags share a name or a short name", () => {
+    const forms = [...flagged.map(([, row]) => row.cli!), ...Object.values(CLI_COMMANDS).map((c) => c.cli)];
+    const longs = forms.map((f) => f.flag);
+    const shorts = forms.flatMap((f) => ("short" in f && f.short ? [f.short] : []));
+    expect(new Set(longs).size).toBe(longs.length);
+    expect(new Set(shorts).size).toBe(shorts.length);
+  });
+
   it.each(flagged)("--%s reaches its option", (key, row) => {
     const cli = row.cli!;
     const argv = cli.arg ? [`--${cli.flag}`, sample(row)] : [`--${cli.flag}`];
