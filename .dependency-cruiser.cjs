@@ -10,12 +10,12 @@
  *   primary   src/primary/**                     the supervisor and launch()
  *   worker    src/worker/**                      beside primary, never importing it; of the
  *                                                runtime layer only detect.ts (no capability table)
- *   entries   index, cli, cli-main, cli-args, explain
+ *   entries   index, cli, cli-main, cli-args, cli-help, explain
  *
  * Checked by test/architecture.test.ts (part of `npm test`) and `npm run lint:deps`.
  */
 const BASE = "^src/(errors|protocol|options|option-names|role|process-group|flush-stdio|dist-files)\\.ts$|^src/options/";
-const ENTRIES = "^src/(index|cli|cli-main|cli-args|explain)\\.ts$";
+const ENTRIES = "^src/(index|cli|cli-main|cli-args|cli-help|explain)\\.ts$";
 
 module.exports = {
   forbidden: [
