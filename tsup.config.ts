@@ -17,7 +17,7 @@ export default defineConfig([
   // ESM: the library, the CLI and the worker entry (its own entry: workers load only it).
   {
     ...shared,
-    entry: { index: "src/index.ts", cli: "src/cli.ts", "cli-main": "src/cli-main.ts", worker: "src/worker/bootstrap.ts", preload: "src/worker/preload.ts" },
+    entry: { index: "src/index.ts", cli: "src/cli.ts", "cli-main": "src/cli-main.ts", bootstrap: "src/worker/bootstrap.ts", preload: "src/worker/preload.ts" },
     format: ["esm"] as Options["format"],
     dts: { entry: { index: "src/index.ts" } },
     clean: true,

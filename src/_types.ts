@@ -59,7 +59,7 @@ export interface ListenPolicy {
 
 /** What every worker process runs, whatever starts it. */
 export interface RunSpec {
-  /** The worker bootstrap (`dist/worker.js`): `worker.js <script> [args]`. */
+  /** The worker bootstrap (`dist/bootstrap.js`): `bootstrap.js <script> [args]`. */
   readonly bootstrap: string;
   /** The worker preload (`dist/preload.js`), for runtimes that start the script directly. */
   readonly preload: string;

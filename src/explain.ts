@@ -52,8 +52,8 @@ function row(cells: readonly string[], widths: readonly number[]): string {
 export async function explainProbed(requested: "auto" | StrategyName = "auto"): Promise<string> {
   const rt = detectRuntime();
   assertMinimumVersion(rt);
-  const cmd = adapterFor(rt).workerCommand({ bootstrap: distFile("worker.js"), preload: distFile("preload.js"), script: distFile("worker.js"), args: [], execArgv: [], cwd: "." });
-  return explain(requested, rt, await probeAll({ exec: distFile("worker.js"), execArgv: cmd.execArgv }));
+  const cmd = adapterFor(rt).workerCommand({ bootstrap: distFile("bootstrap.js"), preload: distFile("preload.js"), script: distFile("bootstrap.js"), args: [], execArgv: [], cwd: "." });
+  return explain(requested, rt, await probeAll({ exec: distFile("bootstrap.js"), execArgv: cmd.execArgv }));
 }
 
 /**

@@ -11,7 +11,7 @@ import type { ListenPolicy, ListenRule } from "./_types.js";
  * What a worker is told through its environment: written by the supervisor, read once by the
  * worker entry (worker/identity.ts). `NODE_APP_INSTANCE` (0..N-1) is PM2's name for the same slot.
  */
-export interface WorkerEnv {
+export interface WorkerBrief {
   /** Slot 1..N. */
   readonly id: number;
   readonly readyOn: "listen" | "message";
@@ -22,7 +22,7 @@ export interface WorkerEnv {
 }
 
 /** `strategy`: the strategy's name, for the app only (`UNICLUSTER_STRATEGY`); unicluster never reads it back. */
-export function workerEnv(w: WorkerEnv, strategy: string): Record<string, string> {
+export function workerEnv(w: WorkerBrief, strategy: string): Record<string, string> {
   return {
     UNICLUSTER_WORKER_ID: String(w.id),
     NODE_APP_INSTANCE: String(w.id - 1),
@@ -75,7 +75,7 @@ export const PRIVATE_VARS = ["UNICLUSTER_READY_ON", "UNICLUSTER_PRIMARY_PID", "U
  * `undefined`: not a worker. `"malformed"`: started by a launcher, but its policy does not
  * validate (another unicluster version wrote it): the worker must not guess.
  */
-export function takeWorkerEnv(env: Record<string, string | undefined>): WorkerEnv | "malformed" | undefined {
+export function takeWorkerEnv(env: Record<string, string | undefined>): WorkerBrief | "malformed" | undefined {
   const id = Number(env.UNICLUSTER_WORKER_ID);
   const primaryPid = env.UNICLUSTER_PRIMARY_PID;
   const policy = parsePolicy(env.UNICLUSTER_POLICY);

@@ -6,7 +6,7 @@
  * module instances, and the symbols make them meet. No worker code here: the launcher's bundle
  * holds this module and nothing else of the worker's (test/bundles.test.ts).
  */
-import type { WorkerEnv } from "./protocol.js";
+import type { WorkerBrief } from "./protocol.js";
 
 /** Where the worker entry keeps this worker's claimed environment (null: claimed, not a worker). */
 export const IDENTITY_KEY = Symbol.for("unicluster.worker-env.v1");
@@ -27,7 +27,7 @@ export interface ShutdownContext {
 /** A function run when the worker is asked to stop. May be async; the worker waits for it. */
 export type ShutdownHook = (ctx: ShutdownContext) => unknown;
 
-export interface WorkerState {
+export interface WorkerControl {
   readonly hooks: Set<ShutdownHook>;
   /** Marks the worker ready (the app's `ready()` call). */
   markReady(source: "listen" | "message"): void;
@@ -36,11 +36,11 @@ export interface WorkerState {
 }
 
 /** This worker's environment as its entry claimed it; undefined in any other process. */
-export function thisWorker(): WorkerEnv | undefined {
-  return (globalThis as Record<symbol, WorkerEnv | null | undefined>)[IDENTITY_KEY] ?? undefined;
+export function thisWorker(): WorkerBrief | undefined {
+  return (globalThis as Record<symbol, WorkerBrief | null | undefined>)[IDENTITY_KEY] ?? undefined;
 }
 
 /** The installed worker runtime's state; undefined outside a worker. */
-export function getWorkerState(): WorkerState | undefined {
-  return (globalThis as Record<symbol, WorkerState | undefined>)[STATE_KEY];
+export function getWorkerState(): WorkerControl | undefined {
+  return (globalThis as Record<symbol, WorkerControl | undefined>)[STATE_KEY];
 }

@@ -31,7 +31,7 @@ describe("bundles (dist/metafile-esm.json)", () => {
   });
 
   it("the worker entries hold no supervisor, strategy or capability table", () => {
-    for (const entry of ["worker.js", "preload.js"]) {
+    for (const entry of ["bootstrap.js", "preload.js"]) {
       const held = sources(entry);
       expect(held).toContain("src/worker/install.ts");
       expect(held.filter((s) => /^src\/(primary|strategy)\/|^src\/runtime\/(?!detect\.ts$)/.test(s)), entry).toEqual([]);

@@ -186,7 +186,7 @@ class PrimaryCluster extends EventEmitter<ClusterEvents> implements Cluster {
 }
 
 /**
- * What `launch()` returns in a same-file worker. The worker entry (`dist/worker.js`, Bun's
+ * What `launch()` returns in a same-file worker. The worker entry (`dist/bootstrap.js`, Bun's
  * `dist/preload.js`) made this process a worker before the app's code ran, so all that is left
  * is to run `worker()`: the launcher's bundle carries no worker code (docs/ARCHITECTURE.md).
  */

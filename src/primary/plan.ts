@@ -74,6 +74,6 @@ export function planLaunch(input: LaunchOptions): LaunchPlan {
     choice,
     options,
     env,
-    run: { bootstrap: distFile("worker.js"), preload: distFile("preload.js"), script: target, args: [...(input.args ?? [])], execArgv, cwd },
+    run: { bootstrap: distFile("bootstrap.js"), preload: distFile("preload.js"), script: target, args: [...(input.args ?? [])], execArgv, cwd },
   };
 }

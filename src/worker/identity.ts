@@ -1,6 +1,6 @@
 /**
  * The one answer to "is this process a unicluster worker?": true only in the process the
- * launcher started. The worker entries (`dist/worker.js`, Bun's `dist/preload.js`) claim the
+ * launcher started. The worker entries (`dist/bootstrap.js`, Bun's `dist/preload.js`) claim the
  * worker environment once, before the app runs: they check that the launcher is the parent and
  * take the private protocol variables out of `process.env` (protocol.ts `takeWorkerEnv`), so a
  * process the app starts (a CLI, a script that itself uses unicluster) inherits only the public
@@ -8,16 +8,16 @@
  * The claim lives on `globalThis` (role.ts says why; `thisWorker()` there reads it).
  */
 import process from "node:process";
-import { takeWorkerEnv, type WorkerEnv } from "../protocol.js";
-import { IDENTITY_KEY as KEY, STATE_KEY, type WorkerState } from "../role.js";
+import { takeWorkerEnv, type WorkerBrief } from "../protocol.js";
+import { IDENTITY_KEY as KEY, STATE_KEY, type WorkerControl } from "../role.js";
 
-type Holder = Record<symbol, WorkerEnv | null | undefined>;
+type Holder = Record<symbol, WorkerBrief | null | undefined>;
 
 /**
  * Called by the worker entries: this process is a worker when the environment names its parent
  * as the primary. Idempotent; returns the worker environment or undefined.
  */
-export function claimWorker(): WorkerEnv | undefined {
+export function claimWorker(): WorkerBrief | undefined {
   const g = globalThis as Holder;
   if (g[KEY] !== undefined) return g[KEY] ?? undefined;
   const primaryPid = process.env.UNICLUSTER_PRIMARY_PID;
@@ -35,6 +35,6 @@ export function claimWorker(): WorkerEnv | undefined {
 }
 
 /** Publishes the installed worker runtime's state (role.ts `getWorkerState`). */
-export function setWorkerState(state: WorkerState): void {
-  (globalThis as Record<symbol, WorkerState | undefined>)[STATE_KEY] = state;
+export function setWorkerState(state: WorkerControl): void {
+  (globalThis as Record<symbol, WorkerControl | undefined>)[STATE_KEY] = state;
 }

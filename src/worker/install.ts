@@ -14,7 +14,7 @@ import { detectRuntime } from "../runtime/detect.js";
 import { holdChannel, listenToPrimary, onPrimaryDisconnect, parentPid } from "./channel.js";
 import { acknowledged, dieOf, onUncaught, onUnhandledRejection, reportFatal, send } from "./fatal.js";
 import { findForeignHolder, foreignHolderError } from "./foreign-holder.js";
-import { getWorkerState, thisWorker, type ShutdownContext, type ShutdownHook, type WorkerState } from "../role.js";
+import { getWorkerState, thisWorker, type ShutdownContext, type ShutdownHook, type WorkerControl } from "../role.js";
 import { setWorkerState } from "./identity.js";
 import { quirksFor } from "./runtimes/index.js";
 import { drainAll, patchNodeListen } from "./servers.js";
@@ -29,7 +29,7 @@ const PPID_CHECK_MS = 250;
  */
 const NO_POLICY: ListenPolicy = { forkedByCluster: false, net: { kind: "as-is" }, netGuard: false, native: { kind: "as-is" }, idleWindowMs: 0, lingerMs: 0 };
 
-export function installWorker(): WorkerState {
+export function installWorker(): WorkerControl {
   const existing = getWorkerState();
   if (existing) return existing;
 
@@ -43,7 +43,7 @@ export function installWorker(): WorkerState {
   let isReady = false;
   let stopping: Promise<void> | undefined;
 
-  const state: WorkerState = {
+  const state: WorkerControl = {
     hooks,
     markReady(source) {
       // An explicit ready() keeps the worker listening to the primary (channel.ts: Bun 1.1.20).

@@ -14,7 +14,7 @@ import { adapterFor } from "../../src/runtime/adapters/index.js";
 import { capabilitiesOf } from "../../src/runtime/capabilities.js";
 import { STRATEGIES } from "../../src/strategy/index.js";
 
-const WORKER = CLI.replace(/cli\.js$/, "worker.js");
+const WORKER = CLI.replace(/cli\.js$/, "bootstrap.js");
 const children: Array<ReturnType<typeof fork>> = [];
 afterEach(() => {
   for (const c of children.splice(0)) c.kill("SIGKILL");

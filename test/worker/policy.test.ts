@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { CLI, fixture } from "../_helpers/cells.js";
 import { freePort } from "../_helpers/net.js";
 
-const WORKER = CLI.replace(/cli\.js$/, "worker.js");
+const WORKER = CLI.replace(/cli\.js$/, "bootstrap.js");
 const children: Array<ReturnType<typeof fork>> = [];
 afterEach(() => {
   for (const c of children.splice(0)) c.kill("SIGKILL");
