@@ -17,7 +17,8 @@ import { findForeignHolder, foreignHolderError } from "./foreign-holder.js";
 import { getWorkerState, thisWorker, type ShutdownContext, type ShutdownHook, type WorkerControl } from "../role.js";
 import { setWorkerState } from "./identity.js";
 import { quirksFor } from "./runtimes/index.js";
-import { drainAll, patchNodeListen } from "./servers.js";
+import { drainAll } from "./drain.js";
+import { patchNodeListen } from "./listen-patch.js";
 
 /** When the primary vanished, how long the worker may spend draining before it exits anyway. */
 const ORPHAN_EXIT_MS = 500;
@@ -62,6 +63,7 @@ export function installWorker(): WorkerControl {
     // The primary's grace decides how long a stop may take, not an event loop that runs dry
     // while a hook waits on nothing (channel.ts).
     holdChannel();
+    // The steps and their order: drain.ts.
     const drained = drainAll(policy.idleWindowMs);
     const results = await Promise.allSettled([...hooks].map(async (hook) => hook({ reason, drained })));
     await drained;

@@ -9,8 +9,8 @@ import type { ListenRule } from "../../_types.js";
 import { UniclusterError } from "../../errors.js";
 import type { ListenAddress } from "../../protocol.js";
 import { versionInRange } from "../../runtime/detect.js";
-import { closingHandler, nativeDrain } from "../draining.js";
-import { insideNodeListen, portZeroError } from "../servers.js";
+import { closingHandler, nativeDrain } from "../native-drain.js";
+import { insideNodeListen, portZeroError } from "../listen-patch.js";
 import type { RuntimeQuirks } from "./types.js";
 
 interface BunServer {
@@ -75,9 +75,8 @@ function patchBunServe(opts: {
 }
 
 /**
- * Bun in a worker. Its node:http is not a net.Server subclass (1.1.20, 1.4.5), so draining
- * keeps answering with `Connection: close` for the idle window and then calls the runtime's own
- * `server.close()`. Bun.serve gets `reusePort` where the policy's native rule says so.
+ * Bun in a worker. Its node:http is not a net.Server subclass (1.1.20, 1.4.5): it drains
+ * `delayed-close` (drain.ts). Bun.serve gets `reusePort` where the policy's native rule says so.
  */
 export const bunQuirks: RuntimeQuirks = {
   drainStyle: "delayed-close",

@@ -8,8 +8,8 @@
 import type { ListenRule } from "../../_types.js";
 import type { ListenAddress } from "../../protocol.js";
 import { UniclusterError } from "../../errors.js";
-import { closingHandler, nativeDrain } from "../draining.js";
-import { portZeroError } from "../servers.js";
+import { closingHandler, nativeDrain } from "../native-drain.js";
+import { portZeroError } from "../listen-patch.js";
 import type { RuntimeQuirks } from "./types.js";
 
 interface DenoServer {
@@ -78,8 +78,7 @@ function patchDenoServe(opts: {
 /**
  * Deno in a worker. node:http is a net.Server subclass there, but Deno 2.9.6's cluster
  * round-robin loses a worker whose server is closed through `net.Server#close()` (test/e2e deno
- * reload cells), so draining keeps answering with `Connection: close` for the idle window and
- * then calls `server.close()`.
+ * reload cells), so it drains `delayed-close` (drain.ts).
  */
 export const denoQuirks: RuntimeQuirks = {
   drainStyle: "delayed-close",
