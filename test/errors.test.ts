@@ -13,6 +13,8 @@ import { freePort } from "./_helpers/net.js";
 import { start } from "./_helpers/proc.js";
 
 const node = CELLS.node20!;
+/** Node 24: the reuseport strategy (Node 20 has no reusePort). */
+const node24 = CELLS.node24!;
 
 interface Fields {
   instance: boolean;
@@ -26,8 +28,8 @@ interface Fields {
 }
 
 /** Launches fixture `app` with `options`; resolves with the close code and the error's fields. */
-async function closeError(app: string, options: Record<string, unknown>, env: Record<string, string> = {}): Promise<{ code: number; error: Fields }> {
-  const p = start(...node.run(fixture("library-error.mjs"), [app, JSON.stringify(options)]), { env });
+async function closeError(app: string, options: Record<string, unknown>, env: Record<string, string> = {}, cell = node): Promise<{ code: number; error: Fields }> {
+  const p = start(...cell.run(fixture("library-error.mjs"), [app, JSON.stringify(options)]), { env });
   const { code } = await p.exited(30_000);
   expect(code, p.output()).toBe(0);
   const m = /^closed (\d+) (.*)$/m.exec(p.stdout());
@@ -68,6 +70,12 @@ describe("UniclusterError fields", () => {
     expect(error).toMatchObject({ code: "E_PORT_IN_USE", worker: { id: 1 }, exit: { code: 1, signal: null }, address: sock });
     expect(error.message).toMatch(new RegExp(`^unix socket ${sock.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} is already in use \\(worker 1: `));
     expect(error.port).toBeUndefined();
+  });
+
+  it("E_LISTEN_UNSUPPORTED (port 0 in reuseport): the worker, its exit, and the worker-side refusal as cause", async () => {
+    const { error } = await closeError("http-cjs.cjs", { workers: 1, strategy: "reuseport" }, { PORT: "0" }, node24);
+    expect(error).toMatchObject({ code: "E_LISTEN_UNSUPPORTED", worker: { id: 1 }, exit: { code: 1, signal: null }, cause: { name: "UniclusterError", code: "E_LISTEN_UNSUPPORTED" } });
+    expect(error.message).toMatch(/^worker 1: listen\(\) on port 0 cannot be shared: /);
   });
 
   it("E_CRASH_LOOP at start-up: the last worker, its exit code, and the error it threw as cause", async () => {
