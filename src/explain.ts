@@ -26,7 +26,7 @@ const LABELS: Record<Feature, string> = {
 };
 
 /** `net.ipv4.tcp_migrate_req` and what it means for reloads, in one line. */
-export function migrateReqLine(platform: NodeJS.Platform): string {
+function migrateReqLine(platform: NodeJS.Platform): string {
   if (platform !== "linux") return "tcp_migrate_req: not Linux; a reuseport reload can reset connections queued on a closing worker";
   let value: string;
   try {

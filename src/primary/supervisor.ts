@@ -121,7 +121,7 @@ export class Supervisor {
     try {
       proc = this.config.spawner.spawn({ id: slot.id, env });
     } catch (err) {
-      this.fail(new UniclusterError("E_SPAWN", `could not start worker ${slot.id}: ${(err as Error).message}`, { cause: err }));
+      this.fail(new UniclusterError("E_SPAWN", `could not start worker ${slot.id}: ${(err as Error).message}`, { cause: err, worker: { id: slot.id } }));
       return undefined;
     }
     const hooks = {
@@ -170,7 +170,7 @@ export class Supervisor {
     const prefix = `${role === "incoming" ? "replacement " : ""}${w.label}`;
     if (drainFailed) {
       this.log(`${prefix} failed while draining: ${last}`);
-      if (this.stopping) this.outcome.drainFailed(`worker ${slot.id} (pid ${w.pid}) failed while draining: ${last}`);
+      if (this.stopping) this.outcome.drainFailed(`worker ${slot.id} (pid ${w.pid}) failed while draining: ${last}`, { worker: { id: slot.id, pid: w.pid }, exit: { code, signal }, cause: w.reportedError });
     } else if (!slot.degraded || expected || role !== "worker" || !slot.degraded.seen.has(last)) {
       this.log(`${prefix} ${expected ? "stopped" : "exited"} with ${describeExit(code, signal)}${expected ? "" : repeated ? " (the same error as before)" : cause}`);
     }
@@ -183,7 +183,7 @@ export class Supervisor {
     slot.crashes++;
     slot.startFailures = w.ready ? 0 : slot.startFailures + 1;
 
-    const rule = giveUpRule(slot, { ready: w.ready, code, signal, error, cause }, { everReady: this.everReady, minUptime: this.opts.minUptime, maxRestarts: this.opts.maxRestarts, strategy: this.config.spawner.name });
+    const rule = giveUpRule(slot, { pid: w.pid, ready: w.ready, code, signal, error: w.reportedError, readyTimedOut: w.readyTimedOut, cause }, { everReady: this.everReady, minUptime: this.opts.minUptime, maxRestarts: this.opts.maxRestarts, strategy: this.config.spawner.name });
     if (rule) {
       const serving = this.serving();
       if (!this.everReady || serving === 0) return this.fail(rule.error);
