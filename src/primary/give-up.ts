@@ -18,7 +18,7 @@ import type { StrategyName } from "../options.js";
 import { BACKOFF } from "./backoff.js";
 import { portInUse } from "./port-in-use.js";
 import { describeExit } from "./format.js";
-import { type ReadyTimeout, readyTimeoutText } from "./worker.js";
+import { type ReadyTimeout, readyTimeoutText } from "./worker-record.js";
 
 /** What the supervisor knows about one slot's failures. */
 export interface FailureCounts {

@@ -17,14 +17,14 @@ import { describeError, describeExit, urlOf } from "./format.js";
 import { type Degraded, degradedLine, giveUpRule } from "./give-up.js";
 import { forward } from "./output.js";
 import { StopOutcome } from "./stop-outcome.js";
-import { Worker } from "./worker.js";
+import { WorkerRecord } from "./worker-record.js";
 
 export interface Slot {
   readonly id: number;
   /** The worker serving this slot. */
-  worker?: Worker;
+  worker?: WorkerRecord;
   /** Its replacement while a reload starts it. */
-  incoming?: Worker;
+  incoming?: WorkerRecord;
   /** Consecutive exits within minUptime (any kind). */
   crashes: number;
   /** Consecutive exits before ever being ready. */
@@ -47,7 +47,7 @@ export interface SupervisorConfig {
 
 export class Supervisor {
   private readonly slots = new Map<number, Slot>();
-  private readonly all = new Set<Worker>();
+  private readonly all = new Set<WorkerRecord>();
   /** Failure texts already shown: a crash loop names its cause once, not once per restart. */
   private readonly shownCauses = new Set<string>();
   /** Fatal causes whose stack trace a worker was allowed to print: each is printed once. */
@@ -112,7 +112,7 @@ export class Supervisor {
   }
 
   /** Starts a worker for `slot`, as its serving worker or as the replacement a reload waits for. */
-  spawnInto(slot: Slot, role: "worker" | "incoming"): Worker | undefined {
+  spawnInto(slot: Slot, role: "worker" | "incoming"): WorkerRecord | undefined {
     const env = {
       ...this.config.env,
       ...workerEnv({ id: slot.id, readyOn: this.opts.readyOn, primaryPid: String(process.pid), policy: this.config.spawner.policy }, this.config.spawner.name),
@@ -125,14 +125,14 @@ export class Supervisor {
       return undefined;
     }
     const hooks = {
-      onReady: (w: Worker) => this.onReady(slot, w),
+      onReady: (w: WorkerRecord) => this.onReady(slot, w),
       onExit: this.onExit.bind(this, slot),
       log: this.log,
       firstShowing: (e: ErrorInfo) => !this.printedStacks.has(describeError(e)) && Boolean(this.printedStacks.add(describeError(e))),
     };
     forward(proc.stdout, process.stdout);
     forward(proc.stderr, process.stderr);
-    const w = new Worker(slot.id, proc, hooks, this.opts.readyTimeout, this.opts.readyOn);
+    const w = new WorkerRecord(slot.id, proc, hooks, this.opts.readyTimeout, this.opts.readyOn);
     this.all.add(w);
     slot[role] = w;
     // A degraded slot retries quietly: its line said so once.
@@ -141,7 +141,7 @@ export class Supervisor {
     return w;
   }
 
-  private onReady(slot: Slot, w: Worker): void {
+  private onReady(slot: Slot, w: WorkerRecord): void {
     // A degraded slot's retries are quiet; its "recovered" line says when one is ready.
     if (!slot.degraded) this.log(`${w.label} ready${w.address ? ` on ${urlOf(w.address)}` : ""}`);
     this.emit("worker:ready", { id: slot.id, pid: w.pid, address: w.address });
@@ -153,7 +153,7 @@ export class Supervisor {
     this.emit("ready");
   }
 
-  private onExit(slot: Slot, w: Worker, code: number | null, signal: NodeJS.Signals | null): void {
+  private onExit(slot: Slot, w: WorkerRecord, code: number | null, signal: NodeJS.Signals | null): void {
     this.all.delete(w);
     const role = slot.worker === w ? "worker" : slot.incoming === w ? "incoming" : "old";
     if (role === "worker") slot.worker = undefined;
@@ -197,7 +197,7 @@ export class Supervisor {
   }
 
   /** A degraded slot has a ready worker again: recovered now, or once it stayed up (give-up.ts). */
-  private recoverWhenSteady(slot: Slot, w: Worker): void {
+  private recoverWhenSteady(slot: Slot, w: WorkerRecord): void {
     if (!slot.degraded) return;
     if (slot.degraded.recoverAfter === 0) return this.recovered(slot, w);
     w.later(slot.degraded.recoverAfter, () => {
@@ -205,7 +205,7 @@ export class Supervisor {
     });
   }
 
-  private recovered(slot: Slot, w: Worker): void {
+  private recovered(slot: Slot, w: WorkerRecord): void {
     if (!slot.degraded) return;
     const downtime = Date.now() - slot.degraded.since;
     slot.degraded = undefined;
@@ -226,7 +226,7 @@ export class Supervisor {
   }
 
   /** Makes the slot's ready replacement its worker and asks the old one to drain. */
-  promote(slot: Slot): Worker | undefined {
+  promote(slot: Slot): WorkerRecord | undefined {
     const old = slot.worker;
     slot.worker = slot.incoming;
     slot.incoming = undefined;
@@ -239,7 +239,7 @@ export class Supervisor {
    * Asks `w` to drain. A kill at grace counts against the exit code only when it happens during
    * the final stop: the exit code describes the stop it ends, not an earlier reload.
    */
-  stopWorker(w: Worker, reason: ShutdownReason): void {
+  stopWorker(w: WorkerRecord, reason: ShutdownReason): void {
     w.stop(reason, this.opts.grace, () => {
       if (this.stopping) this.outcome.graceExpired();
     });

@@ -15,7 +15,7 @@
  *    and await `drained` before closing what requests use.
  * 5. A node:cluster worker lingers (policy.lingerMs) for a connection the primary handed it just
  *    before it closed, flushes its output and exits 0 (1 if a hook failed).
- * The primary SIGKILLs a worker still alive at --grace (primary/worker.ts).
+ * The primary SIGKILLs a worker still alive at --grace (primary/worker-record.ts).
  * node:http servers: node-server.ts; Bun.serve/Deno.serve: native-drain.ts.
  */
 

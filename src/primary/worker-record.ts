@@ -8,9 +8,9 @@ import type { ChildHandle } from "../strategy/types.js";
 
 export interface WorkerHooks {
   /** The first time this worker is ready. */
-  onReady(w: Worker): void;
+  onReady(w: WorkerRecord): void;
   /** Once, when the process is gone. */
-  onExit(w: Worker, code: number | null, signal: NodeJS.Signals | null): void;
+  onExit(w: WorkerRecord, code: number | null, signal: NodeJS.Signals | null): void;
   log(line: string): void;
   /** True the first time a fatal cause is reported: only then may its stack trace be printed. */
   firstShowing(error: ErrorInfo): boolean;
@@ -30,7 +30,7 @@ export function readyTimeoutText(t: ReadyTimeout): string {
   return `not ready within ${t.after} ms (${why})`;
 }
 
-export class Worker {
+export class WorkerRecord {
   readonly startedAt = Date.now();
   ready = false;
   /** Asked to stop (or killed on purpose): its exit is expected. */
