@@ -45,7 +45,7 @@ interface Row {
  */
 const REUSEPORT_PLATFORMS: NodeJS.Platform[] = ["linux", "freebsd"];
 
-export const CAPABILITY_TABLE: readonly Row[] = [
+const CAPABILITY_TABLE: readonly Row[] = [
   {
     runtime: "node",
     feature: "cluster",

@@ -98,7 +98,7 @@ function denoUnstableNet(deno: DenoNet): boolean {
  * process has --unstable-net, because Deno ends the process (exit 70) when an unstable option is
  * used without its flag; elsewhere there is no verdict and the table decides.
  */
-export function probeReusePortNative(): boolean | undefined {
+function probeReusePortNative(): boolean | undefined {
   const bun = (globalThis as { Bun?: BunNet }).Bun;
   const deno = denoGlobal();
   const open: Array<() => void> = [];

@@ -7,7 +7,7 @@ import { bunAdapter } from "./bun.js";
 import { denoAdapter } from "./deno.js";
 import { nodeAdapter } from "./node.js";
 
-export const ADAPTERS: Readonly<Record<RuntimeName, RuntimeAdapter>> = {
+const ADAPTERS: Readonly<Record<RuntimeName, RuntimeAdapter>> = {
   node: nodeAdapter,
   bun: bunAdapter,
   deno: denoAdapter,

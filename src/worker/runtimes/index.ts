@@ -8,7 +8,7 @@ import { denoQuirks } from "./deno.js";
 import { nodeQuirks } from "./node.js";
 import type { RuntimeQuirks } from "./types.js";
 
-export const QUIRKS: Readonly<Record<RuntimeName, RuntimeQuirks>> = {
+const QUIRKS: Readonly<Record<RuntimeName, RuntimeQuirks>> = {
   node: nodeQuirks,
   bun: bunQuirks,
   deno: denoQuirks,
