@@ -17,7 +17,7 @@ export default defineConfig([
   // ESM: the library, the CLI and the worker entry (its own entry: workers load only it).
   {
     ...shared,
-    entry: { index: "src/index.ts", cli: "src/cli.ts", "cli-main": "src/cli-main.ts", worker: "src/worker/bootstrap.ts", preload: "src/worker/preload.ts" },
+    entry: { index: "src/index.ts", cli: "src/cli.ts", "cli-main": "src/cli-main.ts", bootstrap: "src/worker/bootstrap.ts", preload: "src/worker/preload.ts" },
     format: ["esm"] as Options["format"],
     dts: { entry: { index: "src/index.ts" } },
     clean: true,
@@ -27,6 +27,9 @@ export default defineConfig([
     // One self-contained file per entry: fewer modules for the ESM loader at every start
     // (scripts/bench/startup.mjs: launcher 9.3 -> 8.0 ms, worker 20.8 -> 17.1 ms on Node 24).
     splitting: false,
+    // dist/metafile-esm.json: which source modules each bundle holds (test/bundles.test.ts
+    // checks that the launcher's holds no worker-side module).
+    metafile: true,
   },
   // CJS: the library only, for require(); it starts the same ESM worker entry.
   {

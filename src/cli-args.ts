@@ -6,46 +6,39 @@
  */
 import { usageError } from "./errors.js";
 import type { LaunchOptions } from "./options.js";
+import { FROM_STRING, hasText } from "./options/kinds.js";
+import { CLI_COMMANDS, type CliForm, OPTION_ROWS, type OptionKey, type OptionRow } from "./options/schema.js";
 
 export interface CliArgs {
   readonly command: "run" | "help" | "version" | "explain";
   readonly options: LaunchOptions;
 }
 
+/** A flag, from the schema: the option (or command) it sets, and how. */
 interface Spec {
-  key: string;
+  key: OptionKey | keyof typeof CLI_COMMANDS;
+  cli: CliForm;
+  row?: OptionRow;
   takesValue: boolean;
-  repeat?: boolean;
+  repeat: boolean;
 }
 
-const LONG: Record<string, Spec> = {
-  workers: { key: "workers", takesValue: true },
-  strategy: { key: "strategy", takesValue: true },
-  grace: { key: "grace", takesValue: true },
-  "ready-timeout": { key: "readyTimeout", takesValue: true },
-  ready: { key: "readyOn", takesValue: true },
-  "exec-arg": { key: "execArgv", takesValue: true, repeat: true },
-  "max-restarts": { key: "maxRestarts", takesValue: true },
-  "reload-batch": { key: "reloadBatch", takesValue: true },
-  "max-memory": { key: "maxMemory", takesValue: true },
-  "memory-interval": { key: "memoryInterval", takesValue: true },
-  "min-uptime": { key: "minUptime", takesValue: true },
-  "pid-file": { key: "pidFile", takesValue: true },
-  "allow-many-workers": { key: "allowManyWorkers", takesValue: false },
-  quiet: { key: "quiet", takesValue: false },
-  explain: { key: "explain", takesValue: false },
-  help: { key: "help", takesValue: false },
-  version: { key: "version", takesValue: false },
-};
-const SHORT: Record<string, string> = { w: "workers", s: "strategy", q: "quiet", h: "help", v: "version" };
+const SPECS: Spec[] = [
+  ...OPTION_ROWS.flatMap(([key, row]) => (row.cli ? [{ key, cli: row.cli, row, takesValue: row.cli.arg !== undefined, repeat: row.kind === "list" }] : [])),
+  ...Object.entries(CLI_COMMANDS).map(([key, c]) => ({ key: key as keyof typeof CLI_COMMANDS, cli: c.cli as CliForm, takesValue: false, repeat: false })),
+];
+const LONG = new Map(SPECS.map((s) => [s.cli.flag, s]));
+const SHORT = new Map(SPECS.flatMap((s) => (s.cli.short ? [[s.cli.short, s.cli.flag] as const] : [])));
 
-function wholeNumber(name: string, text: string): number {
-  if (!/^\d+$/.test(text)) throw usageError(`${name} must be a whole number >= 0, not "${text}"`);
-  return Number(text);
+/** A flag's text as its option's value (a count's syntax is checked here, bounds when resolved). */
+function fromText(spec: Spec, text: string): unknown {
+  const kind = spec.row?.kind;
+  return kind && hasText(kind) ? FROM_STRING[kind](`--${spec.cli.flag}`, text, spec.row ?? {}) : text;
 }
 
 export function parseCli(argv: readonly string[]): CliArgs {
-  const values: Record<string, unknown> = {};
+  // What each flag was given, in order: a repeatable option takes them all, any other the last.
+  const texts: Partial<Record<Spec["key"], (string | true)[]>> = {};
   let i = 0;
   let script: string | undefined;
   for (; i < argv.length; i++) {
@@ -67,46 +60,37 @@ export function parseCli(argv: readonly string[]): CliArgs {
       name = eq === -1 ? tok.slice(2) : tok.slice(2, eq);
       inline = eq === -1 ? undefined : tok.slice(eq + 1);
     } else {
-      const long = SHORT[tok[1]!];
+      const long = SHORT.get(tok[1]!);
       if (!long) throw usageError(`unknown option ${tok}`, "see unicluster --help");
       name = long;
       inline = tok.length > 2 ? tok.slice(2).replace(/^=/, "") : undefined;
     }
-    const spec = LONG[name];
+    const spec = LONG.get(name);
     if (!spec) throw usageError(`unknown option --${name}`, "see unicluster --help");
-    let value: unknown = true;
+    let value: string | true = true;
     if (spec.takesValue) {
-      value = inline ?? argv[++i];
-      if (value === undefined || value === "") throw usageError(`option --${name} needs a value`, "see unicluster --help");
+      const text = inline ?? argv[++i];
+      if (text === undefined || text === "") throw usageError(`option --${name} needs a value`, "see unicluster --help");
+      value = text;
     } else if (inline !== undefined) {
       throw usageError(`option --${name} takes no value`);
     }
-    if (spec.repeat) values[spec.key] = [...((values[spec.key] as string[] | undefined) ?? []), value];
-    else values[spec.key] = value;
+    texts[spec.key] = [...(texts[spec.key] ?? []), value];
   }
   // Everything after the script is the script's, a `--` included: `node app.js -- --foo` passes
   // `--` on too (process.argv[2] === "--"), and the script sees what it would under node.
   const args = argv.slice(i);
 
-  const command = values.help ? "help" : values.version ? "version" : values.explain ? "explain" : "run";
-  const options: LaunchOptions = {
-    script,
-    args,
-    workers: values.workers as string | undefined,
-    strategy: values.strategy as LaunchOptions["strategy"],
-    grace: values.grace as number | undefined,
-    readyTimeout: values.readyTimeout as number | undefined,
-    readyOn: values.readyOn as LaunchOptions["readyOn"],
-    execArgv: values.execArgv as string[] | undefined,
-    allowManyWorkers: values.allowManyWorkers === true,
-    maxRestarts: values.maxRestarts === undefined ? undefined : wholeNumber("--max-restarts", values.maxRestarts as string),
-    minUptime: values.minUptime as number | undefined,
-    reloadBatch: values.reloadBatch === undefined ? undefined : wholeNumber("--reload-batch", values.reloadBatch as string),
-    maxMemory: values.maxMemory as string | undefined,
-    memoryInterval: values.memoryInterval as string | undefined,
-    pidFile: values.pidFile as string | undefined,
-    log: values.quiet ? false : undefined,
-  };
+  const command = texts.help ? "help" : texts.version ? "version" : texts.explain ? "explain" : "run";
+  const options: Record<string, unknown> = { script, args };
+  for (const spec of SPECS) {
+    const given = texts[spec.key];
+    if (!spec.row) continue; // a command
+    if (!given) options[spec.key] = spec.row.kind === "flag" ? false : undefined;
+    else if (!spec.takesValue) options[spec.key] = spec.cli.sets ?? true;
+    else if (spec.repeat) options[spec.key] = given.flatMap((t) => fromText(spec, t as string) as unknown[]);
+    else options[spec.key] = fromText(spec, given.at(-1) as string);
+  }
   if (command === "run" && !script) throw usageError("no script given", "usage: unicluster [options] <script> [-- script args]");
-  return { command, options };
+  return { command, options: options as LaunchOptions };
 }

@@ -4,8 +4,8 @@
  * once the launcher's signals are caught.
  */
 import process from "node:process";
-import type { EarlySignals } from "./cli.js";
 import { parseCli } from "./cli-args.js";
+import { helpText } from "./cli-help.js";
 import { isUniclusterError } from "./errors.js";
 import { explainProbed } from "./explain.js";
 import { CLI_NAMES, speakCli } from "./option-names.js";
@@ -17,34 +17,15 @@ import { flushBeforeExit } from "./primary/output.js";
 
 declare const __VERSION__: string;
 
-const HELP = `unicluster ${__VERSION__}: run N copies of a server on all cores, sharing one port.
-
-usage: unicluster [options] <script> [script args...]
-       unicluster [options] -- <script> [script args...]
-
-options:
-  -w, --workers <n|max|-K>   workers: a count, max (all cores), or -K (all but K). default: max
-  -s, --strategy <name>      auto (default), cluster (node:cluster) or reuseport (SO_REUSEPORT)
-      --grace <ms>           time a stopping worker gets before SIGKILL. default: 10000
-      --ready-timeout <ms>   time a starting worker gets to become ready. default: 30000
-      --ready <listen|message>  ready when the first server listens (default), or on ready()
-      --exec-arg <flag>      flag for each worker's runtime (repeatable)
-      --max-restarts <n>     consecutive quick crashes of one worker before giving up. default: 10
-      --min-uptime <ms>      uptime after which a worker's crash count resets. default: 5000
-      --reload-batch <n>     workers a rolling reload replaces at once. default: 1
-      --max-memory <size>    replace a worker whose RSS stays above this (512M, 1G). default: none
-      --memory-interval <ms> how often worker memory is sampled. default: 5000
-      --pid-file <path>      write the launcher's pid here (removed at exit): the pid to signal
-      --allow-many-workers   allow more than 4x the cores
-  -q, --quiet                no supervisor log lines
-      --explain              show the runtime's capabilities and the strategy auto picks
-  -h, --help                 this help
-  -v, --version              the version
-
-signals: SIGINT/SIGTERM stop gracefully (twice: force); SIGHUP rolling reload;
-         SIGTTIN one worker more (up to the -w limit); SIGTTOU one worker less (never below 1).
-exit codes: 0 stopped cleanly (every worker finished its drain), 1 failure (crash loop, port in use,
-            grace expired, a failed drain), 2 usage error.`;
+/** What arrived before the cluster could handle signals itself. */
+export interface EarlySignals {
+  /** The first stop signal (SIGINT/SIGTERM), if any; `force` after a second one. */
+  stop?: { signal: string; force: boolean };
+  /** Signals that mean nothing before workers exist (SIGHUP, SIGTTIN, SIGTTOU): not acted on. */
+  readonly ignored: string[];
+  /** Turns the early handlers off; call once the cluster has installed its own. */
+  release(): void;
+}
 
 /** The longest the last line may wait for a reader when no stop set a deadline (ms). */
 const FLUSH_MS = 1000;
@@ -71,7 +52,7 @@ export async function main(argv: readonly string[], early: EarlySignals): Promis
 
 async function run(argv: readonly string[], early: EarlySignals): Promise<void> {
   const { command, options } = parseCli(argv);
-  if (command === "help") return void process.stdout.write(`${HELP}\n`);
+  if (command === "help") return void process.stdout.write(`${helpText(__VERSION__)}\n`);
   if (command === "version") return void process.stdout.write(`${__VERSION__}\n`);
   if (command === "explain") {
     const resolved = resolveOptions({ ...options, script: undefined }, availableCores(), CLI_NAMES);

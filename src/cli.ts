@@ -7,16 +7,7 @@
  * handed to it (`EarlySignals`): a stop then ends cleanly with 0 before any worker starts.
  */
 import process from "node:process";
-
-/** What arrived before the cluster could handle signals itself. */
-export interface EarlySignals {
-  /** The first stop signal (SIGINT/SIGTERM), if any; `force` after a second one. */
-  stop?: { signal: string; force: boolean };
-  /** Signals that mean nothing before workers exist (SIGHUP, SIGTTIN, SIGTTOU): not acted on. */
-  readonly ignored: string[];
-  /** Turns the early handlers off; call once the cluster has installed its own. */
-  release(): void;
-}
+import type { EarlySignals } from "./cli-main.js";
 
 function catchEarlySignals(): EarlySignals {
   // Released handlers stay installed and do nothing: on Bun 1.1.20 removing one listener of a

@@ -51,7 +51,21 @@ const EXIT_CODES: Record<ErrorCode, number> = {
   E_ALREADY_RUNNING: 1,
 };
 
-/** Every error unicluster raises on purpose. `message` is one line meant for humans. */
+/** What an error carries besides its code and message (the fields of the same names below). */
+export interface UniclusterErrorOptions {
+  hint?: string;
+  cause?: unknown;
+  worker?: { readonly id: number; readonly pid?: number };
+  exit?: { readonly code: number | null; readonly signal: NodeJS.Signals | null };
+  port?: number;
+  address?: string;
+}
+
+/**
+ * Every error unicluster raises on purpose. `message` is one line meant for humans; the facts in
+ * it are also fields (`worker`, `exit`, `port`, `address`, `cause`), so callers branch on `code`
+ * and read the fields instead of parsing the message.
+ */
 export class UniclusterError extends Error {
   override readonly name = "UniclusterError";
   /** Stable machine-readable code. */
@@ -60,12 +74,43 @@ export class UniclusterError extends Error {
   readonly exitCode: number;
   /** Optional second line: what to do about it. */
   readonly hint?: string;
+  /**
+   * The worker the error is about (E_PORT_IN_USE, E_LISTEN_UNSUPPORTED, E_READY_TIMEOUT,
+   * E_CRASH_LOOP: the slot that failed, its last worker; E_DRAIN_FAILED: the first worker that
+   * did not finish its drain; E_SPAWN: the slot that could not be started). `id` is the slot,
+   * 1..N (`UNICLUSTER_WORKER_ID`); `pid` is absent when no process was started.
+   */
+  readonly worker?: { readonly id: number; readonly pid?: number };
+  /**
+   * How that worker's process ended: `code` is its exit code (null when a signal ended it),
+   * `signal` the signal that ended it (null when it exited by itself). E_READY_TIMEOUT: the
+   * SIGKILL the launcher sent it when it missed `readyTimeout`.
+   */
+  readonly exit?: { readonly code: number | null; readonly signal: NodeJS.Signals | null };
+  /** E_PORT_IN_USE: the TCP port in use, when the worker's runtime named it. */
+  readonly port?: number;
+  /**
+   * E_PORT_IN_USE: the address the worker tried to listen on, as its runtime reported it: a host
+   * (`127.0.0.1`, `::`) or a unix socket path. Absent when the runtime did not say.
+   */
+  readonly address?: string;
+  /**
+   * The standard `Error.cause`: what this error comes from. For a worker's failure it is the error
+   * the worker reported before it died (an `ErrorInfo`: `name`, `message`, `code`, ...), absent if
+   * it reported none (it exited or was killed without one); for E_SPAWN and E_PRIMARY_FAILED, the
+   * error thrown.
+   */
+  declare readonly cause?: unknown;
 
-  constructor(code: ErrorCode, message: string, options: { hint?: string; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, message: string, options: UniclusterErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.exitCode = EXIT_CODES[code];
     this.hint = options.hint;
+    this.worker = options.worker;
+    this.exit = options.exit;
+    this.port = options.port;
+    this.address = options.address;
   }
 }
 

@@ -11,10 +11,10 @@ import { capabilitiesOf, FEATURES, type Feature } from "./runtime/capabilities.j
 import { detectRuntime, type RuntimeInfo } from "./runtime/detect.js";
 import { assertMinimumVersion, MINIMUM_VERSIONS } from "./runtime/minimums.js";
 import { probeAll } from "./runtime/probe.js";
-import type { Probed } from "./runtime/probed.js";
-import { adapterFor } from "./runtime/adapter.js";
+import type { Probed } from "./runtime/capabilities.js";
+import { adapterFor } from "./runtime/adapters/index.js";
 import { selectStrategy } from "./strategy/select.js";
-import { distFile } from "./primary/plan.js";
+import { distFile } from "./dist-files.js";
 
 const LABELS: Record<Feature, string> = {
   cluster: "node:cluster shares a port",
@@ -26,7 +26,7 @@ const LABELS: Record<Feature, string> = {
 };
 
 /** `net.ipv4.tcp_migrate_req` and what it means for reloads, in one line. */
-export function migrateReqLine(platform: NodeJS.Platform): string {
+function migrateReqLine(platform: NodeJS.Platform): string {
   if (platform !== "linux") return "tcp_migrate_req: not Linux; a reuseport reload can reset connections queued on a closing worker";
   let value: string;
   try {
@@ -52,8 +52,8 @@ function row(cells: readonly string[], widths: readonly number[]): string {
 export async function explainProbed(requested: "auto" | StrategyName = "auto"): Promise<string> {
   const rt = detectRuntime();
   assertMinimumVersion(rt);
-  const cmd = adapterFor(rt).workerCommand({ bootstrap: distFile("worker.js"), preload: distFile("preload.js"), script: distFile("worker.js"), args: [], execArgv: [], cwd: "." });
-  return explain(requested, rt, await probeAll({ exec: distFile("worker.js"), execArgv: cmd.execArgv }));
+  const cmd = adapterFor(rt).workerCommand({ bootstrap: distFile("bootstrap.js"), preload: distFile("preload.js"), script: distFile("bootstrap.js"), args: [], execArgv: [], cwd: "." });
+  return explain(requested, rt, await probeAll({ exec: distFile("bootstrap.js"), execArgv: cmd.execArgv }));
 }
 
 /**
@@ -72,7 +72,7 @@ export function explain(requested: "auto" | StrategyName = "auto", rt: RuntimeIn
     const choice = selectStrategy(requested, rt, caps);
     lines.push(`strategy: ${requested} -> ${choice.strategy} because ${choice.why}`);
     if (choice.strategy === "reuseport" && !caps.reusePortNet.supported) {
-      lines.push(`note: only ${rt.name === "node" ? "native" : rt.name === "bun" ? "Bun.serve()" : "Deno.serve()"} servers can share a port here; a node:http app is refused at its listen()`);
+      lines.push(`note: only ${adapterFor(rt).nativeServer ?? "native"} servers can share a port here; a node:http app is refused at its listen()`);
     }
   } catch (err) {
     if (!isUniclusterError(err)) throw err;

@@ -3,18 +3,16 @@
  * CLI's errors name its flags (`--min-uptime`), the library's name its option keys (`minUptime`),
  * so a message always points at something the reader typed.
  */
-export type NamedOption =
-  | "workers"
-  | "allowManyWorkers"
-  | "grace"
-  | "readyTimeout"
-  | "readyOn"
-  | "maxRestarts"
-  | "minUptime"
-  | "reloadBatch"
-  | "maxMemory"
-  | "memoryInterval"
-  | "pidFile";
+import { OPTION_ROWS, type OPTIONS } from "./options/schema.js";
+
+/** The options the command line has a flag for: the ones both interfaces can name. */
+export type NamedOption = { [K in keyof typeof OPTIONS]: (typeof OPTIONS)[K] extends { cli: object } ? K : never }[keyof typeof OPTIONS];
+
+/** Each flagged option's name in one interface, from the schema. */
+function namesOf(write: (key: NamedOption, flag: string) => string): Record<NamedOption, string> {
+  const flagged = OPTION_ROWS.flatMap(([key, row]) => (row.cli ? [[key, write(key as NamedOption, row.cli.flag)] as const] : []));
+  return Object.fromEntries(flagged) as Record<NamedOption, string>;
+}
 
 export interface OptionNames {
   /** The option's name as written in this interface. */
@@ -28,44 +26,23 @@ export interface OptionNames {
   readonly allowManyWorkers: string;
 }
 
+const LIBRARY = namesOf((key) => key);
+const CLI = namesOf((_key, flag) => `--${flag}`);
+
 export const LIBRARY_NAMES: OptionNames = {
-  name: {
-    workers: "workers",
-    allowManyWorkers: "allowManyWorkers",
-    grace: "grace",
-    readyTimeout: "readyTimeout",
-    readyOn: "readyOn",
-    maxRestarts: "maxRestarts",
-    minUptime: "minUptime",
-    reloadBatch: "reloadBatch",
-    maxMemory: "maxMemory",
-    memoryInterval: "memoryInterval",
-    pidFile: "pidFile",
-  },
-  strategy: (v) => `strategy: "${v}"`,
+  name: LIBRARY,
+  strategy: (v) => `${LIBRARY.strategy}: "${v}"`,
   workersExamples: 'e.g. workers: 4, "max" or -1',
   allButK: (k) => `workers: -${k}`,
-  allowManyWorkers: "pass allowManyWorkers: true if you mean it",
+  allowManyWorkers: `pass ${LIBRARY.allowManyWorkers}: true if you mean it`,
 };
 
 export const CLI_NAMES: OptionNames = {
-  name: {
-    workers: "--workers",
-    allowManyWorkers: "--allow-many-workers",
-    grace: "--grace",
-    readyTimeout: "--ready-timeout",
-    readyOn: "--ready",
-    maxRestarts: "--max-restarts",
-    minUptime: "--min-uptime",
-    reloadBatch: "--reload-batch",
-    maxMemory: "--max-memory",
-    memoryInterval: "--memory-interval",
-    pidFile: "--pid-file",
-  },
-  strategy: (v) => `--strategy ${v}`,
+  name: CLI,
+  strategy: (v) => `${CLI.strategy} ${v}`,
   workersExamples: "e.g. -w 4, -w max, -w -1",
   allButK: (k) => `-${k}`,
-  allowManyWorkers: "pass --allow-many-workers if you mean it",
+  allowManyWorkers: `pass ${CLI.allowManyWorkers} if you mean it`,
 };
 
 /**

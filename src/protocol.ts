@@ -5,42 +5,60 @@
  * not exactly one of these shapes is dropped (the app may use IPC for its own purposes).
  */
 
+import type { ListenPolicy, ListenRule } from "./_types.js";
+
 /**
- * What a worker is told through its environment: written by the supervisor, read by the worker
- * runtime and the worker helpers. `NODE_APP_INSTANCE` (0..N-1) is PM2's name for the same slot.
+ * What a worker is told through its environment: written by the supervisor, read once by the
+ * worker entry (worker/identity.ts). `NODE_APP_INSTANCE` (0..N-1) is PM2's name for the same slot.
  */
-export interface WorkerEnv {
+export interface WorkerBrief {
   /** Slot 1..N. */
   readonly id: number;
-  readonly strategy: "cluster" | "reuseport";
   readonly readyOn: "listen" | "message";
   /** The primary's pid: a preloaded worker tells itself from processes the app spawns by it. */
   readonly primaryPid: string;
-  /** What the launcher's probes found (runtime/probed.ts), passed on so workers need not probe. */
-  readonly probed?: string;
+  /** How this worker shares the port: its strategy's decisions (strategy/*.ts). */
+  readonly policy: ListenPolicy;
 }
 
-export function workerEnv(w: WorkerEnv): Record<string, string> {
+/** `strategy`: the strategy's name, for the app only (`UNICLUSTER_STRATEGY`); unicluster never reads it back. */
+export function workerEnv(w: WorkerBrief, strategy: string): Record<string, string> {
   return {
     UNICLUSTER_WORKER_ID: String(w.id),
     NODE_APP_INSTANCE: String(w.id - 1),
-    UNICLUSTER_STRATEGY: w.strategy,
+    UNICLUSTER_STRATEGY: strategy,
     UNICLUSTER_READY_ON: w.readyOn,
     UNICLUSTER_PRIMARY_PID: w.primaryPid,
+    UNICLUSTER_POLICY: JSON.stringify(w.policy),
   };
 }
 
-/** This process's worker environment, or undefined when it is not a unicluster worker. */
-export function readWorkerEnv(env: Record<string, string | undefined>): WorkerEnv | undefined {
-  const id = Number(env.UNICLUSTER_WORKER_ID);
-  if (env.UNICLUSTER_WORKER_ID === undefined || !Number.isInteger(id)) return undefined;
-  return {
-    id,
-    strategy: env.UNICLUSTER_STRATEGY === "reuseport" ? "reuseport" : "cluster",
-    readyOn: env.UNICLUSTER_READY_ON === "message" ? "message" : "listen",
-    primaryPid: env.UNICLUSTER_PRIMARY_PID ?? "",
-    probed: env.UNICLUSTER_PROBED,
-  };
+function parseRule(v: unknown): ListenRule | undefined {
+  if (!isRecord(v)) return undefined;
+  if (v.kind === "as-is" || v.kind === "reuseport") return { kind: v.kind };
+  if (v.kind === "refuse" && typeof v.message === "string" && (v.hint === undefined || typeof v.hint === "string")) {
+    return v.hint === undefined ? { kind: "refuse", message: v.message } : { kind: "refuse", message: v.message, hint: v.hint };
+  }
+  return undefined;
+}
+
+function isDuration(v: unknown): v is number {
+  return typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= 2_147_483_647;
+}
+
+/** Validates a policy as the primary wrote it; undefined for anything else (never a default). */
+export function parsePolicy(text: string | undefined): ListenPolicy | undefined {
+  let v: unknown;
+  try {
+    v = JSON.parse(text ?? "");
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(v) || typeof v.forkedByCluster !== "boolean" || typeof v.netGuard !== "boolean") return undefined;
+  const net = parseRule(v.net);
+  const native = parseRule(v.native);
+  if (!net || !native || !isDuration(v.idleWindowMs) || !isDuration(v.lingerMs)) return undefined;
+  return { forkedByCluster: v.forkedByCluster, net, netGuard: v.netGuard, native, idleWindowMs: v.idleWindowMs, lingerMs: v.lingerMs };
 }
 
 /**
@@ -50,13 +68,22 @@ export function readWorkerEnv(env: Record<string, string | undefined>): WorkerEn
  * `NODE_APP_INSTANCE`, `UNICLUSTER_STRATEGY`) stay for the app and its children, as
  * `NODE_UNIQUE_ID` does not for node:cluster's.
  */
-const PRIVATE_VARS = ["UNICLUSTER_READY_ON", "UNICLUSTER_PRIMARY_PID", "UNICLUSTER_PROBED"] as const;
+export const PRIVATE_VARS = ["UNICLUSTER_READY_ON", "UNICLUSTER_PRIMARY_PID", "UNICLUSTER_POLICY"] as const;
 
-/** Reads the worker environment and removes its private variables from `env` (in place). */
-export function takeWorkerEnv(env: Record<string, string | undefined>): WorkerEnv | undefined {
-  const w = env.UNICLUSTER_PRIMARY_PID ? readWorkerEnv(env) : undefined;
+/**
+ * Reads the worker environment and removes its private variables from `env` (in place).
+ * `undefined`: not a worker. `"malformed"`: started by a launcher, but its policy does not
+ * validate (another unicluster version wrote it): the worker must not guess.
+ */
+export function takeWorkerEnv(env: Record<string, string | undefined>): WorkerBrief | "malformed" | undefined {
+  const id = Number(env.UNICLUSTER_WORKER_ID);
+  const primaryPid = env.UNICLUSTER_PRIMARY_PID;
+  const policy = parsePolicy(env.UNICLUSTER_POLICY);
+  const readyOn = env.UNICLUSTER_READY_ON === "message" ? "message" : "listen";
   for (const k of PRIVATE_VARS) delete env[k];
-  return w;
+  if (!primaryPid || env.UNICLUSTER_WORKER_ID === undefined) return undefined;
+  if (!Number.isInteger(id) || !policy) return "malformed";
+  return { id, readyOn, primaryPid, policy };
 }
 
 /** Marker on every protocol message. Bump on incompatible changes. */

@@ -89,6 +89,12 @@ describe("parseCli: options", () => {
     }
   });
 
+  // issue 11: the CLI's own whole-number check said ">= 0" for --reload-batch, held to >= 1.
+  it("a count's syntax error states the bound the option is held to", () => {
+    expect(usageErrorOf(["--reload-batch", "abc", "app.js"]).message).toBe('--reload-batch must be a whole number >= 1, not "abc"');
+    expect(usageErrorOf(["--max-restarts", "abc", "app.js"]).message).toBe('--max-restarts must be a whole number >= 0, not "abc"');
+  });
+
   it("--allow-many-workers sets allowManyWorkers", () => {
     expect(parseCli(["--allow-many-workers", "app.js"]).options.allowManyWorkers).toBe(true);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { errorAck, isProtocolMessage, parseFromWorker, parseToWorker, PROTOCOL, toWorker } from "../src/protocol.js";
+import { errorAck, isProtocolMessage, parseFromWorker, parsePolicy, parseToWorker, PRIVATE_VARS, PROTOCOL, takeWorkerEnv, toWorker, workerEnv } from "../src/protocol.js";
 
 const listening = { unicluster: 1, type: "listening", address: { address: "127.0.0.1", port: 3000 } };
 const ready = { unicluster: 1, type: "ready" };
@@ -150,5 +150,43 @@ describe("isProtocolMessage", () => {
     for (const msg of [null, undefined, "unicluster", 1, [], { type: "ready" }, { cmd: "NODE_CLUSTER", act: "online" }, Object.assign([], { unicluster: 1 })]) {
       expect(isProtocolMessage(msg), JSON.stringify(msg)).toBe(false);
     }
+  });
+});
+
+describe("the listen policy a worker is told (parsePolicy)", () => {
+  const policy = {
+    forkedByCluster: false,
+    net: { kind: "refuse", message: "node:net cannot share a port here", hint: "use Bun.serve()" },
+    netGuard: true,
+    native: { kind: "reuseport" },
+    idleWindowMs: 1000,
+    lingerMs: 0,
+  } as const;
+
+  it("round-trips through the worker's environment exactly, private variables and all", () => {
+    const env: Record<string, string | undefined> = workerEnv({ id: 3, readyOn: "message", primaryPid: "42", policy }, "reuseport");
+    expect(env).toMatchObject({ UNICLUSTER_WORKER_ID: "3", NODE_APP_INSTANCE: "2", UNICLUSTER_STRATEGY: "reuseport" });
+    expect(takeWorkerEnv(env)).toEqual({ id: 3, readyOn: "message", primaryPid: "42", policy });
+    // Taken out, so what the worker starts never reads them; the public ones stay for the app.
+    for (const k of PRIVATE_VARS) expect(env[k]).toBeUndefined();
+    expect(env.UNICLUSTER_STRATEGY).toBe("reuseport");
+  });
+
+  it("anything malformed is refused, never defaulted (no strategy name is guessed)", () => {
+    const text = (p: unknown) => JSON.stringify(p);
+    expect(parsePolicy(text(policy))).toEqual(policy);
+    expect(parsePolicy(undefined)).toBeUndefined();
+    expect(parsePolicy("cluster")).toBeUndefined();
+    expect(parsePolicy(text({ ...policy, net: { kind: "sometimes" } }))).toBeUndefined();
+    expect(parsePolicy(text({ ...policy, native: { kind: "refuse" } }))).toBeUndefined();
+    expect(parsePolicy(text({ ...policy, lingerMs: -1 }))).toBeUndefined();
+    expect(parsePolicy(text({ ...policy, idleWindowMs: "1000" }))).toBeUndefined();
+    expect(parsePolicy(text({ ...policy, forkedByCluster: undefined }))).toBeUndefined();
+    const env = { ...workerEnv({ id: 1, readyOn: "listen", primaryPid: "42", policy }, "cluster"), UNICLUSTER_POLICY: text({ ...policy, netGuard: "yes" }) };
+    expect(takeWorkerEnv(env)).toBe("malformed");
+  });
+
+  it("a process without the launcher's private variables is no worker", () => {
+    expect(takeWorkerEnv({ UNICLUSTER_WORKER_ID: "1", UNICLUSTER_STRATEGY: "cluster" })).toBeUndefined();
   });
 });

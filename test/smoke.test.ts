@@ -32,7 +32,7 @@ describe("the packed tarball", () => {
     const files = execFileSync("npm", ["pack", "--dry-run", "--json"], { cwd: ROOT, encoding: "utf8" });
     const paths = (JSON.parse(files) as Array<{ files: Array<{ path: string }> }>)[0]!.files.map((f) => f.path);
     expect(paths).toContain("dist/cli.js");
-    expect(paths).toContain("dist/worker.js");
+    expect(paths).toContain("dist/bootstrap.js");
     expect(paths).toContain("dist/preload.js");
     expect(paths).toContain("dist/index.cjs");
     expect(paths).toContain("dist/index.d.cts");

@@ -28,7 +28,7 @@ function head(file: string): string {
 /** A warning when the script uses Bun's API but the launcher runs on Node; else undefined. */
 export function bunApiOnNode(plan: LaunchPlan): string | undefined {
   if (plan.runtime.name !== "node") return undefined;
-  const used = BUN_API.exec(head(plan.config.script))?.[0];
+  const used = BUN_API.exec(head(plan.run.script))?.[0];
   if (!used) return undefined;
-  return `${path.basename(plan.config.script)} uses Bun's API (${used}) but unicluster runs on Node here (bunx follows the package's node shebang): run \`bunx --bun unicluster ...\``;
+  return `${path.basename(plan.run.script)} uses Bun's API (${used}) but unicluster runs on Node here (bunx follows the package's node shebang): run \`bunx --bun unicluster ...\``;
 }

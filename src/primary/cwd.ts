@@ -23,7 +23,7 @@ function sameDirectory(a: string, b: string): boolean {
 }
 
 /** The launcher's working directory, through `$PWD` where that is the same directory. */
-export function logicalCwd(): string {
+function logicalCwd(): string {
   const physical = process.cwd();
   const pwd = process.env.PWD;
   return pwd && path.isAbsolute(pwd) && sameDirectory(pwd, physical) ? path.normalize(pwd) : physical;

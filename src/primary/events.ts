@@ -16,7 +16,7 @@ export interface WorkerExitEvent extends WorkerStartEvent {
   readonly signal: NodeJS.Signals | null;
   /** True when the supervisor asked it to stop (stop, reload, scale); false for a crash. */
   readonly expected: boolean;
-  /** The last fatal error it reported, if any. */
+  /** What ended it: the last fatal error it reported, or E_READY_TIMEOUT when the primary killed it for not getting ready in time. */
   readonly error?: ErrorInfo;
 }
 export interface WorkerRestartEvent {

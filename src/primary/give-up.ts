@@ -17,7 +17,8 @@ import type { ErrorInfo } from "../protocol.js";
 import type { StrategyName } from "../options.js";
 import { BACKOFF } from "./backoff.js";
 import { portInUse } from "./port-in-use.js";
-import { describeError, describeExit } from "./format.js";
+import { describeExit } from "./format.js";
+import { type ReadyTimeout, readyTimeoutText } from "./worker-record.js";
 
 /** What the supervisor knows about one slot's failures. */
 export interface FailureCounts {
@@ -29,10 +30,14 @@ export interface FailureCounts {
 }
 
 export interface FailedExit {
+  readonly pid: number | undefined;
   readonly ready: boolean;
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
+  /** The fatal error the worker reported, if any. */
   readonly error?: ErrorInfo;
+  /** Set when the primary killed it for missing `readyTimeout`. */
+  readonly readyTimedOut?: ReadyTimeout;
   /** The exit's cause as shown in log lines (": <error>" or ""). */
   readonly cause: string;
 }
@@ -64,29 +69,32 @@ export interface Degraded {
 
 /** The give-up rule this exit trips, if any (they are checked in this order). */
 export function giveUpRule(slot: FailureCounts, exit: FailedExit, opts: { everReady: boolean; minUptime: number; maxRestarts: number; strategy: StrategyName }): GiveUp | undefined {
-  const { error, code, signal, cause } = exit;
+  const { code, signal, cause, readyTimedOut } = exit;
   const last = `${describeExit(code, signal)}${cause}`;
+  // Killed for missing its deadline: that is why it died, whatever it reported before.
+  const error = readyTimedOut ? undefined : exit.error;
+  const facts = { worker: { id: slot.id, pid: exit.pid }, exit: { code, signal }, cause: error };
   if (!exit.ready && error?.code === "EADDRINUSE") {
-    return { symptom: "its port is in use", recoverAfter: 0, error: portInUse(slot.id, error, opts.strategy) };
+    return { symptom: "its port is in use", recoverAfter: 0, error: portInUse(facts.worker, facts.exit, error, opts.strategy) };
   }
   if (!exit.ready && error?.code === "E_LISTEN_UNSUPPORTED") {
-    return { symptom: "cannot listen", recoverAfter: 0, error: new UniclusterError("E_LISTEN_UNSUPPORTED", `worker ${slot.id}: ${error.message}`) };
+    return { symptom: "cannot listen", recoverAfter: 0, error: new UniclusterError("E_LISTEN_UNSUPPORTED", `worker ${slot.id}: ${error.message}`, facts) };
   }
-  if (!exit.ready && error?.code === "E_READY_TIMEOUT" && !opts.everReady) {
-    return { symptom: "never ready", recoverAfter: 0, error: new UniclusterError("E_READY_TIMEOUT", `worker ${slot.id} ${error.message}`) };
+  if (!exit.ready && readyTimedOut && !opts.everReady) {
+    return { symptom: "never ready", recoverAfter: 0, error: new UniclusterError("E_READY_TIMEOUT", `worker ${slot.id} ${readyTimeoutText(readyTimedOut)}`, facts) };
   }
   if (slot.startFailures >= BACKOFF.maxStartFailures) {
     return {
       symptom: "failing to start",
       recoverAfter: 0,
-      error: new UniclusterError("E_CRASH_LOOP", `worker ${slot.id} failed at start-up ${slot.startFailures} times in a row; last: ${last}`),
+      error: new UniclusterError("E_CRASH_LOOP", `worker ${slot.id} failed at start-up ${slot.startFailures} times in a row; last: ${last}`, facts),
     };
   }
   if (slot.crashes > opts.maxRestarts) {
     return {
       symptom: `crashing within ${opts.minUptime} ms of starting`,
       recoverAfter: opts.minUptime,
-      error: new UniclusterError("E_CRASH_LOOP", `worker ${slot.id} crashed ${slot.crashes} times in a row within ${opts.minUptime} ms of starting; last: ${last}`),
+      error: new UniclusterError("E_CRASH_LOOP", `worker ${slot.id} crashed ${slot.crashes} times in a row within ${opts.minUptime} ms of starting; last: ${last}`, facts),
     };
   }
   return undefined;

@@ -1,230 +1,23 @@
 /**
- * `launch()`: the library entry. In the primary it plans, picks the strategy and runs the
- * supervisor; in a same-file worker it turns the process into a worker and runs `worker()`.
+ * `launch()`: the library entry. In the primary it plans (plan.ts) and starts the cluster
+ * (primary-cluster.ts); in a same-file worker it runs `worker()` (cluster-handle.ts).
  */
-import { EventEmitter } from "node:events";
 import process from "node:process";
-import { isUniclusterError, UniclusterError, usageError } from "../errors.js";
-import { type LaunchOptions, type StrategyName, type WorkerLimit, workerLimit } from "../options.js";
-import { adapterFor } from "../runtime/adapter.js";
-import { capabilitiesOf } from "../runtime/capabilities.js";
-import { detectRuntime, type RuntimeInfo } from "../runtime/detect.js";
-import { probeForStrategy } from "../runtime/probe.js";
-import { encodeProbed, PROBED_ENV } from "../runtime/probed.js";
-import { type StrategyChoice, selectStrategy } from "../strategy/select.js";
-import { createClusterStrategy } from "../strategy/cluster.js";
-import { createReusePortStrategy } from "../strategy/reuseport.js";
-import type { Strategy } from "../strategy/types.js";
-import { thisWorker } from "../worker/identity.js";
-import type { ClusterEvents, CloseResult } from "./events.js";
-import { availableCores, type LaunchPlan, planLaunch } from "./plan.js";
-import { bunApiOnNode } from "./bunx.js";
-import { migrateReqWarning } from "./kernel.js";
-import { drainOutput } from "./output.js";
+import { UniclusterError, usageError } from "../errors.js";
 import { watchStdio } from "../flush-stdio.js";
+import { type LaunchOptions, workerLimit } from "../options.js";
+import { thisWorker } from "../role.js";
+import { detectRuntime } from "../runtime/detect.js";
+import { bunApiOnNode } from "./bunx.js";
+import { type Cluster, InWorkerCluster } from "./cluster-handle.js";
 import { claimPidFile } from "./pid-file.js";
-import { watchMemory } from "./memory.js";
-import { Reloader } from "./reload.js";
-import { installSignals } from "./signals.js";
-import { Supervisor } from "./supervisor.js";
+import { availableCores, planLaunch } from "./plan.js";
+import { PrimaryCluster } from "./primary-cluster.js";
 
-/** The handle `launch()` returns. */
-export interface Cluster extends EventEmitter<ClusterEvents> {
-  /** `"primary"` where the cluster runs; `"worker"` when `launch()` ran inside a same-file worker. */
-  readonly role: "primary" | "worker";
-  /** The strategy in use (decided before `launch()` returns). */
-  readonly strategy: StrategyName;
-  readonly runtime: RuntimeInfo;
-  /** Resolves when every initial worker is ready; rejects if the cluster ends first. */
-  readonly ready: Promise<void>;
-  /**
-   * Resolves when the cluster has ended, with its exit code and error: every worker is gone and
-   * what they wrote has been passed on to this process's stdout/stderr and flushed (waiting for
-   * a slow reader up to `grace`). Never rejects.
-   */
-  readonly closed: Promise<CloseResult>;
-  /** Live workers (primary only). */
-  workers(): Array<{ id: number; pid: number | undefined; ready: boolean }>;
-  /** Graceful stop (`force`: kill at once). Resolves like `closed`. */
-  stop(options?: { force?: boolean }): Promise<CloseResult>;
-  /**
-   * Rolling reload (as SIGHUP): replaces every worker, new first. Resolves true when all were
-   * replaced, false when it was abandoned (a replacement failed; the old workers keep serving).
-   * A reload requested while one runs is coalesced into one more.
-   */
-  reload(): Promise<boolean>;
-  /**
-   * Sets the number of workers (at least 1; below 1 means 1); removed workers drain first.
-   * Returns the new count. Throws a UniclusterError (code E_USAGE) and changes nothing for a
-   * count that is not a whole number, or over the limit `workers` has too: 4x the cores without
-   * `allowManyWorkers`, 1024 in any case.
-   */
-  scale(workers: number): number;
-}
+export type { Cluster } from "./cluster-handle.js";
 
 function defaultLog(line: string): void {
   process.stderr.write(`unicluster: ${line}\n`);
-}
-
-function quiet<T>(p: Promise<T>): Promise<T> {
-  p.catch(() => {});
-  return p;
-}
-
-/**
- * Probes what the chosen strategy needs (runtime/probe.ts) and, where a probe overrules the
- * table, chooses again with what was found. Resolves with the strategy and the worker
- * environment, which carries the verdicts so workers refuse a listen for the same reason.
- */
-async function createStrategy(plan: LaunchPlan): Promise<{ strategy: Strategy; choice: StrategyChoice; env: Record<string, string> }> {
-  const adapter = adapterFor(plan.runtime);
-  const probed = await probeForStrategy(plan.choice.strategy, plan.capabilities, plan.runtime);
-  const choice = Object.keys(probed).length ? selectStrategy(plan.options.strategy, plan.runtime, capabilitiesOf(plan.runtime, probed)) : plan.choice;
-  const strategy = choice.strategy === "cluster" ? await createClusterStrategy(plan.config, adapter) : createReusePortStrategy(plan.config, adapter, plan.runtime);
-  return { strategy, choice, env: { ...plan.env, [PROBED_ENV]: encodeProbed(probed) } };
-}
-
-class PrimaryCluster extends EventEmitter<ClusterEvents> implements Cluster {
-  readonly role = "primary" as const;
-  readonly ready: Promise<void>;
-  readonly closed: Promise<CloseResult>;
-  private supervisor?: Supervisor;
-  private reloader?: Reloader;
-  private stopRequested?: boolean;
-  /** The table's choice until the start-up probes confirm or overrule it. */
-  private choice: StrategyChoice;
-  /** Why the cluster must end, asked for before the supervisor existed. */
-  private abortError?: UniclusterError;
-
-  constructor(
-    private readonly plan: LaunchPlan,
-    log: (line: string) => void,
-    signals: boolean,
-    private readonly limit: WorkerLimit,
-  ) {
-    super();
-    this.choice = plan.choice;
-    let settle!: (r: CloseResult) => void;
-    this.closed = new Promise((resolve) => (settle = resolve));
-    this.ready = quiet(
-      new Promise<void>((resolve, reject) => {
-        this.once("ready", resolve);
-        void this.closed.then((r) => reject(r.error ?? new UniclusterError("E_STOPPED", "the cluster stopped before every worker was ready")));
-      }),
-    );
-    const removeSignals = signals
-      ? installSignals(
-          {
-            stop: (force) => void this.stop({ force }),
-            reload: () => void this.reload(),
-            scaleBy: (delta) => {
-              const count = this.supervisor?.slotIds().length ?? 0;
-              if (count + delta < 1) return log(`SIGTTOU received: already at 1 worker, keeping it`);
-              if (count + delta > limit.max) {
-                const more = limit.hint ? " (start with --allow-many-workers to allow more)" : "";
-                return log(`SIGTTIN received: ${count + delta} workers would be more than ${limit.reason}; keeping ${count}${more}`);
-              }
-              this.scale(count + delta);
-            },
-          },
-          log,
-        )
-      : () => {};
-    if (plan.choice.strategy === "cluster" && !plan.capabilities.clusterReload.supported) {
-      log(`warning: on ${plan.runtime.name} ${plan.runtime.version} node:cluster can lose connections when workers are replaced (reload, restart); --strategy reuseport does not`);
-    }
-    // Every SO_REUSEPORT listener that closes resets its queue unless the kernel migrates it.
-    if (plan.choice.strategy === "reuseport" || plan.capabilities.clusterReusePort.supported) {
-      const warning = migrateReqWarning(plan.runtime.platform);
-      if (warning) log(`warning: ${warning}`);
-    }
-    createStrategy(plan).then(
-      ({ strategy, choice, env }) => {
-        if (choice.strategy !== plan.choice.strategy) log(`a probe overruled the capability table: using ${choice.strategy} (${choice.why})`);
-        this.choice = choice;
-        const sup = new Supervisor({ events: this, strategy, options: plan.options, env, log });
-        this.supervisor = sup;
-        this.reloader = new Reloader(sup, plan.options.reloadBatch, log);
-        const stopMemory = plan.options.maxMemory ? watchMemory(sup, this.reloader, plan.options.maxMemory, plan.options.memoryInterval, log) : () => {};
-        void sup.closed.then(async (r) => {
-          // Signals off first: a second Ctrl-C while a slow reader holds the drain ends at once.
-          removeSignals();
-          stopMemory();
-          await drainOutput(plan.options.grace);
-          settle(r);
-        });
-        if (this.abortError) return sup.abort(this.abortError);
-        if (this.stopRequested !== undefined) return void sup.stop(this.stopRequested);
-        sup.start();
-      },
-      (err: unknown) => {
-        removeSignals();
-        // A probe that leaves no strategy is the same usage error selectStrategy() gives (exit 2).
-        const error = isUniclusterError(err) ? err : new UniclusterError("E_SPAWN", `could not set up the ${plan.choice.strategy} strategy: ${(err as Error).message}`, { cause: err });
-        settle({ code: error.exitCode, error });
-      },
-    );
-  }
-
-  get strategy(): StrategyName {
-    return this.choice.strategy;
-  }
-  get runtime(): RuntimeInfo {
-    return this.plan.runtime;
-  }
-  workers() {
-    return this.supervisor?.workers() ?? [];
-  }
-  stop(options: { force?: boolean } = {}): Promise<CloseResult> {
-    if (this.supervisor) return this.supervisor.stop(options.force);
-    this.stopRequested = Boolean(options.force) || Boolean(this.stopRequested);
-    return this.closed;
-  }
-  /** Ends the cluster with `error` (its exit code, 1): workers drain as in a stop. */
-  abort(error: UniclusterError): void {
-    if (this.supervisor) return this.supervisor.abort(error);
-    this.abortError ??= error;
-  }
-  reload(): Promise<boolean> {
-    return this.reloader?.request() ?? Promise.resolve(false);
-  }
-  scale(workers: number): number {
-    if (!Number.isInteger(workers)) throw usageError(`scale() takes a whole number, not ${workers}`);
-    if (workers > this.limit.max) throw usageError(`scale(${workers}) is more than ${this.limit.reason}`, this.limit.hint?.replace("--allow-many-workers", "allowManyWorkers: true"));
-    return this.supervisor?.scale(Math.max(1, workers)) ?? 0;
-  }
-}
-
-class WorkerSide extends EventEmitter<ClusterEvents> implements Cluster {
-  readonly role = "worker" as const;
-  readonly ready: Promise<void>;
-  readonly closed = new Promise<CloseResult>(() => {});
-  readonly strategy: StrategyName;
-  constructor(readonly runtime: RuntimeInfo, run: () => unknown) {
-    super();
-    this.strategy = thisWorker()?.strategy ?? "cluster";
-    // The worker runtime loads only here, so a primary never pays for it. `worker()` runs once it
-    // is installed (servers patched), a tick after launch() returns.
-    this.ready = quiet(
-      import("../worker/install.js")
-        .then(({ installWorker }) => installWorker())
-        .then(run)
-        .then(() => {}),
-    );
-  }
-  workers() {
-    return [];
-  }
-  stop(): Promise<CloseResult> {
-    void import("../worker/install.js").then(({ installWorker }) => installWorker().shutdown("stop"));
-    return this.closed;
-  }
-  reload(): Promise<boolean> {
-    return Promise.resolve(false);
-  }
-  scale(): number {
-    return 0;
-  }
 }
 
 /**
@@ -236,7 +29,7 @@ class WorkerSide extends EventEmitter<ClusterEvents> implements Cluster {
  */
 export function launch(options: LaunchOptions): Cluster {
   if (options.worker !== undefined && typeof options.worker !== "function") throw usageError("worker must be a function");
-  if (options.worker && thisWorker()) return new WorkerSide(detectRuntime(), options.worker);
+  if (options.worker && thisWorker()) return new InWorkerCluster(detectRuntime(), options.worker);
   const plan = planLaunch(options);
   watchStdio();
   const log = options.log === false ? () => {} : (options.log ?? defaultLog);

@@ -11,7 +11,7 @@ import type { Reloader } from "./reload.js";
 import type { Supervisor } from "./supervisor.js";
 
 /** Resident set size of `pid` in bytes, or undefined if it cannot be read. */
-export function readRss(pid: number): number | undefined {
+function readRss(pid: number): number | undefined {
   try {
     const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
     if (m) return Number(m[1]) * 1024;
@@ -26,7 +26,7 @@ export function readRss(pid: number): number | undefined {
   }
 }
 
-export function formatBytes(n: number): string {
+function formatBytes(n: number): string {
   return n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(2)} GB` : `${Math.round(n / 1024 ** 2)} MB`;
 }
 

@@ -5,16 +5,17 @@
 import os from "node:os";
 import path from "node:path";
 import process from "node:process";
-import { fileURLToPath } from "node:url";
 import { usageError } from "../errors.js";
 import { namesFor } from "../option-names.js";
 import { type LaunchOptions, type ResolvedOptions, resolveOptions } from "../options.js";
 import { type Capabilities, capabilitiesOf } from "../runtime/capabilities.js";
-import { adapterFor } from "../runtime/adapter.js";
+import { distFile } from "../dist-files.js";
+import { adapterFor } from "../runtime/adapters/index.js";
 import { detectRuntime, type RuntimeInfo } from "../runtime/detect.js";
 import { assertMinimumVersion } from "../runtime/minimums.js";
 import { type StrategyChoice, selectStrategy } from "../strategy/select.js";
-import type { StrategyConfig } from "../strategy/types.js";
+import type { RunSpec } from "../_types.js";
+import { STRATEGIES } from "../strategy/index.js";
 import { resolveLogical, toLogical } from "./cwd.js";
 import { resolveScript } from "./script.js";
 
@@ -23,18 +24,13 @@ export interface LaunchPlan {
   readonly capabilities: Capabilities;
   readonly choice: StrategyChoice;
   readonly options: ResolvedOptions;
-  readonly config: StrategyConfig;
+  readonly run: RunSpec;
   readonly env: Record<string, string>;
 }
 
 /** Cores this process may use (cgroup/affinity aware where the runtime has the API). */
 export function availableCores(): number {
   return typeof os.availableParallelism === "function" ? os.availableParallelism() : Math.max(1, os.cpus().length);
-}
-
-/** A worker entry built next to this bundle: `dist/worker.js` or `dist/preload.js`. */
-export function distFile(name: "worker.js" | "preload.js"): string {
-  return fileURLToPath(new URL(`./${name}`, import.meta.url));
 }
 
 export function planLaunch(input: LaunchOptions): LaunchPlan {
@@ -44,8 +40,11 @@ export function planLaunch(input: LaunchOptions): LaunchPlan {
   const names = namesFor(input);
   const options = resolveOptions(input, availableCores(), names);
   const choice = selectStrategy(options.strategy, runtime, capabilities, names);
-  const refusal = choice.strategy === "cluster" ? adapterFor(runtime).clusterRefusal?.() : undefined;
-  if (refusal) throw usageError(refusal, `use ${names.strategy("reuseport")}, or start the launcher with -A`);
+  const refusal = STRATEGIES[choice.strategy].refusal?.(adapterFor(runtime));
+  if (refusal) {
+    const others = Object.keys(STRATEGIES).filter((s) => s !== choice.strategy).map((s) => names.strategy(s));
+    throw usageError(refusal.reason, [others.length ? `use ${others.join(" or ")}` : "", refusal.fix ?? ""].filter(Boolean).join(", or "));
+  }
   // Logical paths (through symlinks), resolved again at every worker start: cwd.ts.
   const cwd = resolveLogical(input.cwd ?? ".");
   if (input.script !== undefined && input.worker !== undefined) throw usageError("give either script or worker, not both");
@@ -75,6 +74,6 @@ export function planLaunch(input: LaunchOptions): LaunchPlan {
     choice,
     options,
     env,
-    config: { bootstrap: distFile("worker.js"), preload: distFile("preload.js"), script: target, args: [...(input.args ?? [])], execArgv, cwd },
+    run: { bootstrap: distFile("bootstrap.js"), preload: distFile("preload.js"), script: target, args: [...(input.args ?? [])], execArgv, cwd },
   };
 }

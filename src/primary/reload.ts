@@ -4,7 +4,7 @@
  * `readyTimeout`, the reload is abandoned and the running workers keep serving. A reload asked
  * for while one runs is coalesced: at most one more runs after it, covering every request.
  */
-import type { Worker } from "./worker.js";
+import type { WorkerRecord } from "./worker-record.js";
 import { describeError } from "./format.js";
 import type { Supervisor } from "./supervisor.js";
 
@@ -67,7 +67,7 @@ export class Reloader {
         for (const s of slots) if (!s.worker) sup.restart(s);
         return false;
       }
-      const olds = slots.map((s) => sup.promote(s)).filter((w): w is Worker => w !== undefined);
+      const olds = slots.map((s) => sup.promote(s)).filter((w): w is WorkerRecord => w !== undefined);
       await Promise.all(olds.map((w) => w.exited));
     }
     const duration = Date.now() - t0;

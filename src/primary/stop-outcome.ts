@@ -5,26 +5,30 @@
  * crashed while draining) makes it E_DRAIN_FAILED, naming the first such worker. Only events of
  * the final stop count: a kill at grace during an earlier reload says nothing about this stop.
  */
-import { UniclusterError } from "../errors.js";
+import { UniclusterError, type UniclusterErrorOptions } from "../errors.js";
 
 export class StopOutcome {
   private killedAtGrace = false;
-  private drainFailure?: { first: string; count: number };
+  private drainFailure?: { first: string; facts: UniclusterErrorOptions; count: number };
 
   /** A worker was killed at grace, or the stop was forced with workers still running. */
   graceExpired(): void {
     this.killedAtGrace = true;
   }
 
-  /** A worker did not finish its drain: `what` names it and its exit ("worker 1 (pid 7) ..."). */
-  drainFailed(what: string): void {
-    this.drainFailure = { first: this.drainFailure?.first ?? what, count: (this.drainFailure?.count ?? 0) + 1 };
+  /**
+   * A worker did not finish its drain: `what` names it and its exit ("worker 1 (pid 7) ..."),
+   * `facts` are the same as the error's fields (`worker`, `exit`, `cause`).
+   */
+  drainFailed(what: string, facts: UniclusterErrorOptions): void {
+    const d = this.drainFailure;
+    this.drainFailure = d ? { ...d, count: d.count + 1 } : { first: what, facts, count: 1 };
   }
 
   /** The error the stop ends with, if any (a drain failure before a grace expiry: it says more). */
   error(grace: number): UniclusterError | undefined {
     const d = this.drainFailure;
-    if (d) return new UniclusterError("E_DRAIN_FAILED", `${d.first}${d.count > 1 ? ` (and ${d.count - 1} more)` : ""}`);
+    if (d) return new UniclusterError("E_DRAIN_FAILED", `${d.first}${d.count > 1 ? ` (and ${d.count - 1} more)` : ""}`, d.facts);
     if (this.killedAtGrace) return new UniclusterError("E_GRACE_EXPIRED", `workers outlived the ${grace} ms grace and were killed`);
     return undefined;
   }

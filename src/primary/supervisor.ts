@@ -10,21 +10,21 @@ import process from "node:process";
 import { UniclusterError } from "../errors.js";
 import type { ResolvedOptions } from "../options.js";
 import { type ErrorInfo, type ShutdownReason, workerEnv } from "../protocol.js";
-import type { Strategy } from "../strategy/types.js";
+import type { Spawner } from "../strategy/types.js";
 import { restartDelay } from "./backoff.js";
 import type { ClusterEvents, CloseResult } from "./events.js";
 import { describeError, describeExit, urlOf } from "./format.js";
 import { type Degraded, degradedLine, giveUpRule } from "./give-up.js";
 import { forward } from "./output.js";
 import { StopOutcome } from "./stop-outcome.js";
-import { Worker } from "./worker.js";
+import { WorkerRecord } from "./worker-record.js";
 
 export interface Slot {
   readonly id: number;
   /** The worker serving this slot. */
-  worker?: Worker;
+  worker?: WorkerRecord;
   /** Its replacement while a reload starts it. */
-  incoming?: Worker;
+  incoming?: WorkerRecord;
   /** Consecutive exits within minUptime (any kind). */
   crashes: number;
   /** Consecutive exits before ever being ready. */
@@ -39,7 +39,7 @@ export interface Slot {
 export interface SupervisorConfig {
   /** Where events go: the library handle. */
   readonly events: EventEmitter<ClusterEvents>;
-  readonly strategy: Strategy;
+  readonly spawner: Spawner;
   readonly options: ResolvedOptions;
   readonly env: Record<string, string>;
   readonly log: (line: string) => void;
@@ -47,7 +47,7 @@ export interface SupervisorConfig {
 
 export class Supervisor {
   private readonly slots = new Map<number, Slot>();
-  private readonly all = new Set<Worker>();
+  private readonly all = new Set<WorkerRecord>();
   /** Failure texts already shown: a crash loop names its cause once, not once per restart. */
   private readonly shownCauses = new Set<string>();
   /** Fatal causes whose stack trace a worker was allowed to print: each is printed once. */
@@ -112,27 +112,27 @@ export class Supervisor {
   }
 
   /** Starts a worker for `slot`, as its serving worker or as the replacement a reload waits for. */
-  spawnInto(slot: Slot, role: "worker" | "incoming"): Worker | undefined {
+  spawnInto(slot: Slot, role: "worker" | "incoming"): WorkerRecord | undefined {
     const env = {
       ...this.config.env,
-      ...workerEnv({ id: slot.id, strategy: this.config.strategy.name, readyOn: this.opts.readyOn, primaryPid: String(process.pid) }),
+      ...workerEnv({ id: slot.id, readyOn: this.opts.readyOn, primaryPid: String(process.pid), policy: this.config.spawner.policy }, this.config.spawner.name),
     };
     let proc;
     try {
-      proc = this.config.strategy.spawn({ id: slot.id, env });
+      proc = this.config.spawner.spawn({ id: slot.id, env });
     } catch (err) {
-      this.fail(new UniclusterError("E_SPAWN", `could not start worker ${slot.id}: ${(err as Error).message}`, { cause: err }));
+      this.fail(new UniclusterError("E_SPAWN", `could not start worker ${slot.id}: ${(err as Error).message}`, { cause: err, worker: { id: slot.id } }));
       return undefined;
     }
     const hooks = {
-      onReady: (w: Worker) => this.onReady(slot, w),
+      onReady: (w: WorkerRecord) => this.onReady(slot, w),
       onExit: this.onExit.bind(this, slot),
       log: this.log,
       firstShowing: (e: ErrorInfo) => !this.printedStacks.has(describeError(e)) && Boolean(this.printedStacks.add(describeError(e))),
     };
     forward(proc.stdout, process.stdout);
     forward(proc.stderr, process.stderr);
-    const w = new Worker(slot.id, proc, hooks, this.opts.readyTimeout, this.opts.readyOn);
+    const w = new WorkerRecord(slot.id, proc, hooks, this.opts.readyTimeout, this.opts.readyOn);
     this.all.add(w);
     slot[role] = w;
     // A degraded slot retries quietly: its line said so once.
@@ -141,7 +141,7 @@ export class Supervisor {
     return w;
   }
 
-  private onReady(slot: Slot, w: Worker): void {
+  private onReady(slot: Slot, w: WorkerRecord): void {
     // A degraded slot's retries are quiet; its "recovered" line says when one is ready.
     if (!slot.degraded) this.log(`${w.label} ready${w.address ? ` on ${urlOf(w.address)}` : ""}`);
     this.emit("worker:ready", { id: slot.id, pid: w.pid, address: w.address });
@@ -149,11 +149,11 @@ export class Supervisor {
     if (this.everReady || ![...this.slots.values()].every((s) => s.worker?.ready)) return;
     this.everReady = true;
     const urls = [...new Set([...this.slots.values()].flatMap((s) => (s.worker?.address ? [urlOf(s.worker.address)] : [])))];
-    this.log(`all ${this.slots.size} workers ready (${this.config.strategy.name})${urls.length ? `: ${urls.join(" ")}` : ""}`);
+    this.log(`all ${this.slots.size} workers ready (${this.config.spawner.name})${urls.length ? `: ${urls.join(" ")}` : ""}`);
     this.emit("ready");
   }
 
-  private onExit(slot: Slot, w: Worker, code: number | null, signal: NodeJS.Signals | null): void {
+  private onExit(slot: Slot, w: WorkerRecord, code: number | null, signal: NodeJS.Signals | null): void {
     this.all.delete(w);
     const role = slot.worker === w ? "worker" : slot.incoming === w ? "incoming" : "old";
     if (role === "worker") slot.worker = undefined;
@@ -170,7 +170,7 @@ export class Supervisor {
     const prefix = `${role === "incoming" ? "replacement " : ""}${w.label}`;
     if (drainFailed) {
       this.log(`${prefix} failed while draining: ${last}`);
-      if (this.stopping) this.outcome.drainFailed(`worker ${slot.id} (pid ${w.pid}) failed while draining: ${last}`);
+      if (this.stopping) this.outcome.drainFailed(`worker ${slot.id} (pid ${w.pid}) failed while draining: ${last}`, { worker: { id: slot.id, pid: w.pid }, exit: { code, signal }, cause: w.reportedError });
     } else if (!slot.degraded || expected || role !== "worker" || !slot.degraded.seen.has(last)) {
       this.log(`${prefix} ${expected ? "stopped" : "exited"} with ${describeExit(code, signal)}${expected ? "" : repeated ? " (the same error as before)" : cause}`);
     }
@@ -183,7 +183,7 @@ export class Supervisor {
     slot.crashes++;
     slot.startFailures = w.ready ? 0 : slot.startFailures + 1;
 
-    const rule = giveUpRule(slot, { ready: w.ready, code, signal, error, cause }, { everReady: this.everReady, minUptime: this.opts.minUptime, maxRestarts: this.opts.maxRestarts, strategy: this.config.strategy.name });
+    const rule = giveUpRule(slot, { pid: w.pid, ready: w.ready, code, signal, error: w.reportedError, readyTimedOut: w.readyTimedOut, cause }, { everReady: this.everReady, minUptime: this.opts.minUptime, maxRestarts: this.opts.maxRestarts, strategy: this.config.spawner.name });
     if (rule) {
       const serving = this.serving();
       if (!this.everReady || serving === 0) return this.fail(rule.error);
@@ -197,7 +197,7 @@ export class Supervisor {
   }
 
   /** A degraded slot has a ready worker again: recovered now, or once it stayed up (give-up.ts). */
-  private recoverWhenSteady(slot: Slot, w: Worker): void {
+  private recoverWhenSteady(slot: Slot, w: WorkerRecord): void {
     if (!slot.degraded) return;
     if (slot.degraded.recoverAfter === 0) return this.recovered(slot, w);
     w.later(slot.degraded.recoverAfter, () => {
@@ -205,7 +205,7 @@ export class Supervisor {
     });
   }
 
-  private recovered(slot: Slot, w: Worker): void {
+  private recovered(slot: Slot, w: WorkerRecord): void {
     if (!slot.degraded) return;
     const downtime = Date.now() - slot.degraded.since;
     slot.degraded = undefined;
@@ -226,7 +226,7 @@ export class Supervisor {
   }
 
   /** Makes the slot's ready replacement its worker and asks the old one to drain. */
-  promote(slot: Slot): Worker | undefined {
+  promote(slot: Slot): WorkerRecord | undefined {
     const old = slot.worker;
     slot.worker = slot.incoming;
     slot.incoming = undefined;
@@ -239,7 +239,7 @@ export class Supervisor {
    * Asks `w` to drain. A kill at grace counts against the exit code only when it happens during
    * the final stop: the exit code describes the stop it ends, not an earlier reload.
    */
-  stopWorker(w: Worker, reason: ShutdownReason): void {
+  stopWorker(w: WorkerRecord, reason: ShutdownReason): void {
     w.stop(reason, this.opts.grace, () => {
       if (this.stopping) this.outcome.graceExpired();
     });

@@ -5,7 +5,6 @@
  * worker's runtime flags) a probe at start-up overrules the row (`runtime/probe.ts`), and the
  * verdict says so. `capabilitiesOf()` is the one place that consults the table.
  */
-import type { Probed } from "./probed.js";
 import { type RuntimeInfo, type RuntimeName, versionInRange } from "./detect.js";
 
 /** Capabilities the launcher cares about. */
@@ -46,7 +45,7 @@ interface Row {
  */
 const REUSEPORT_PLATFORMS: NodeJS.Platform[] = ["linux", "freebsd"];
 
-export const CAPABILITY_TABLE: readonly Row[] = [
+const CAPABILITY_TABLE: readonly Row[] = [
   {
     runtime: "node",
     feature: "cluster",
@@ -185,6 +184,13 @@ export interface Capability {
 }
 
 export type Capabilities = Record<Feature, Capability>;
+
+/**
+ * What probes found (runtime/probe.ts): verdicts that overrule the table on this machine. The
+ * primary probes once and decides with them; workers are told the decisions (the policy,
+ * protocol.ts), never the verdicts.
+ */
+export type Probed = Partial<Record<Feature, boolean>>;
 
 export const FEATURES: readonly Feature[] = ["cluster", "reusePortNet", "reusePortNative", "typescript", "clusterReload", "clusterReusePort"];
 

@@ -40,7 +40,7 @@ export function missingPermission(err: unknown): string | undefined {
  * (protocol.ts workerEnv), so they are always granted. Everything else a worker needs (reading
  * its own script, the network for the app's server) the launcher must have had already.
  */
-const WORKER_ENV = ["UNICLUSTER_WORKER_ID", "NODE_APP_INSTANCE", "UNICLUSTER_STRATEGY", "UNICLUSTER_READY_ON", "UNICLUSTER_PRIMARY_PID"];
+const WORKER_ENV = ["UNICLUSTER_WORKER_ID", "NODE_APP_INSTANCE", "UNICLUSTER_STRATEGY", "UNICLUSTER_READY_ON", "UNICLUSTER_PRIMARY_PID", "UNICLUSTER_POLICY"];
 
 /**
  * Flags that give a Deno worker the launcher's permissions: `-A` when the launcher has every

@@ -7,20 +7,9 @@
  */
 import process from "node:process";
 
-export type RuntimeName = "node" | "bun" | "deno";
+import type { RuntimeInfo } from "../_types.js";
 
-export interface RuntimeInfo {
-  /** The runtime executing this process. */
-  readonly name: RuntimeName;
-  /** Its own version (not the Node compatibility version Bun and Deno report). */
-  readonly version: string;
-  /** `process.platform`: `linux`, `darwin`, `win32`, `freebsd`, ... */
-  readonly platform: NodeJS.Platform;
-  /** `process.arch`. */
-  readonly arch: string;
-  /** Absolute path of the runtime binary, used to start workers with the same runtime. */
-  readonly execPath: string;
-}
+export type { RuntimeInfo, RuntimeName } from "../_types.js";
 
 interface DenoGlobal {
   version: { deno: string };

@@ -10,7 +10,7 @@
  */
 import type { Capabilities, Feature } from "./capabilities.js";
 import type { RuntimeInfo } from "./detect.js";
-import type { Probed } from "./probed.js";
+import type { Probed } from "./capabilities.js";
 import { isTestedVersion } from "./tested.js";
 
 /** Longest a probe may take before it counts as "no verdict", ms. */
@@ -98,7 +98,7 @@ function denoUnstableNet(deno: DenoNet): boolean {
  * process has --unstable-net, because Deno ends the process (exit 70) when an unstable option is
  * used without its flag; elsewhere there is no verdict and the table decides.
  */
-export function probeReusePortNative(): boolean | undefined {
+function probeReusePortNative(): boolean | undefined {
   const bun = (globalThis as { Bun?: BunNet }).Bun;
   const deno = denoGlobal();
   const open: Array<() => void> = [];
@@ -167,14 +167,14 @@ export async function probeClusterFlags(exec: string, execArgv: readonly string[
 }
 
 /**
- * Runs the probes the chosen path needs and returns their verdicts. `reuseport`: node:net's
+ * The probes the reuseport strategy needs (strategy/reuseport.ts), and their verdicts: node:net's
  * reusePort, and the native server's where node:net cannot share (the only way left). Nothing
  * on a version the matrix tests (runtime/tested.ts), where a cell has proven the table.
  */
-export async function probeForStrategy(strategy: "cluster" | "reuseport", caps: Capabilities, rt: Pick<RuntimeInfo, "name" | "version" | "platform">): Promise<Probed> {
+export async function probeForReusePort(caps: Capabilities, rt: Pick<RuntimeInfo, "name" | "version" | "platform">): Promise<Probed> {
   const probed: Probed = {};
   // A row that holds for no version (Bun) is decided: node:net would answer for the wrong API.
-  if (strategy !== "reuseport" || rt.platform === "win32" || caps.reusePortNet.never || isTestedVersion(rt)) return probed;
+  if (rt.platform === "win32" || caps.reusePortNet.never || isTestedVersion(rt)) return probed;
   const net = await probeReusePortNet("net");
   if (net !== undefined) probed.reusePortNet = net;
   if (net === false && caps.reusePortNative.listed) {

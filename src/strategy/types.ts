@@ -1,11 +1,17 @@
 /**
- * One interface for "start the worker for slot i", whatever shares the port. The supervisor
- * only sees `WorkerProcess`; strategies translate node:cluster workers and child processes.
+ * What a strategy is: a module that owns every decision about one way of sharing the port (can
+ * it work here, how well does it fit, what must a worker do when it listens, how the primary
+ * starts workers), registered in the table in strategy/index.ts. The supervisor only sees the
+ * `Spawner` a strategy starts and the `ChildHandle`s it spawns.
  */
+import type { ListenPolicy, Refusal, RunSpec, RuntimeAdapter, RuntimeInfo } from "../_types.js";
 import type { StrategyName } from "../options.js";
 import type { ToWorker } from "../protocol.js";
+import type { Capabilities } from "../runtime/capabilities.js";
+import type { Probed } from "../runtime/capabilities.js";
 
-export interface WorkerProcess {
+/** One worker process as a strategy started it (a node:cluster Worker or a ChildProcess). */
+export interface ChildHandle {
   readonly pid: number | undefined;
   /** The worker's output, piped to the primary. */
   readonly stdout?: import("node:stream").Readable | null;
@@ -26,21 +32,46 @@ export interface SpawnSpec {
   readonly env: Record<string, string>;
 }
 
-export interface Strategy {
+/** A strategy at work in the primary: starts the worker for slot i. */
+export interface Spawner {
   readonly name: StrategyName;
-  spawn(spec: SpawnSpec): WorkerProcess;
+  /** What every worker it starts is told (protocol.ts carries it). */
+  readonly policy: ListenPolicy;
+  spawn(spec: SpawnSpec): ChildHandle;
 }
 
-/** What every strategy needs to start workers. */
-export interface StrategyConfig {
-  /** The worker bootstrap (`dist/worker.js`): `worker.js <script> [args]`. */
-  readonly bootstrap: string;
-  /** The worker preload (`dist/preload.js`), for runtimes that start the script directly. */
-  readonly preload: string;
-  /** The user's script (script mode) or the main script (same-file mode), absolute. */
-  readonly script: string;
-  readonly args: readonly string[];
-  /** Flags for the runtime, from the user. */
-  readonly execArgv: readonly string[];
-  readonly cwd: string;
+/** What a strategy decides with. */
+export interface StrategyContext {
+  readonly rt: RuntimeInfo;
+  readonly caps: Capabilities;
+  readonly adapter: RuntimeAdapter;
+  /** `--grace`, ms: every wait a draining worker makes fits in it. */
+  readonly grace: number;
+}
+
+/** How well a strategy fits this runtime for `auto`: the highest score wins. */
+export interface Fit {
+  readonly score: number;
+  /** One line: why this strategy, for the log and `--explain`. */
+  readonly why: string;
+}
+
+export interface StrategyModule {
+  readonly name: StrategyName;
+  /** Why it cannot work on this runtime, or undefined when it can. */
+  unavailable(caps: Capabilities): { readonly detail: string; readonly brief: string } | undefined;
+  /** Its fit for `auto`, or undefined when it is no candidate here. */
+  fit(caps: Capabilities): Fit | undefined;
+  /** Why, when it was asked for by name (and can work): "requested", with a note if it has a cost here. */
+  requestedWhy(caps: Capabilities): string;
+  /** A refusal the runtime adapter gives for this strategy as the launcher was started. */
+  refusal?(adapter: RuntimeAdapter): Refusal | undefined;
+  /** Probes that must confirm the table before the strategy runs (runtime/probe.ts). */
+  probe?(caps: Capabilities, rt: Pick<RuntimeInfo, "name" | "version" | "platform">): Promise<Probed>;
+  /** Lines to log at start: what this strategy costs here. */
+  warnings(ctx: StrategyContext): string[];
+  /** What each worker does when it listens and drains. */
+  policy(ctx: StrategyContext): ListenPolicy;
+  /** Sets up the primary side. */
+  start(run: RunSpec, ctx: StrategyContext): Promise<Spawner> | Spawner;
 }

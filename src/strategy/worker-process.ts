@@ -1,5 +1,5 @@
 /**
- * Turns a node:cluster Worker or a ChildProcess into the WorkerProcess the supervisor sees, and
+ * Turns a node:cluster Worker or a ChildProcess into the ChildHandle the supervisor sees, and
  * decides when a worker's exit is final: its IPC channel drained (so its last messages are read)
  * and its output read to the end.
  */
@@ -8,7 +8,7 @@ import type { Readable } from "node:stream";
 import { setImmediate } from "node:timers";
 import { killGroup } from "../process-group.js";
 import type { ToWorker } from "../protocol.js";
-import type { WorkerProcess } from "./types.js";
+import type { ChildHandle } from "./types.js";
 
 /**
  * How long after a worker's exit we still wait for its IPC channel to close, so its last messages
@@ -27,7 +27,7 @@ export function wrapProcess(
   send: (msg: ToWorker) => boolean,
   kill: (signal: NodeJS.Signals) => void,
   stdio: { stdout?: Readable | null; stderr?: Readable | null } = {},
-): WorkerProcess {
+): ChildHandle {
   let exited = false;
   let reported = false;
   let disconnected = false;

@@ -2,10 +2,9 @@
  * Worker-side helpers for apps. They work in every strategy and runtime, and are harmless outside
  * unicluster (no-ops), so an app can call them unconditionally.
  */
-import { thisWorker } from "./identity.js";
-import { getWorkerState, type ShutdownHook } from "./state.js";
+import { getWorkerState, thisWorker, type ShutdownHook } from "../role.js";
 
-export type { ShutdownContext, ShutdownHook } from "./state.js";
+export type { ShutdownContext, ShutdownHook } from "../role.js";
 
 /**
  * True in a process started by unicluster as a worker; false in the processes a worker starts

@@ -1,5 +1,5 @@
 /**
- * The worker entry in script mode (`dist/worker.js`): `worker.js <script> [args...]`. Makes this
+ * The worker entry in script mode (`dist/bootstrap.js`): `bootstrap.js <script> [args...]`. Makes this
  * process a worker, then runs the user's script as if it had been started directly: the script
  * sees `process.argv = [runtime, script, ...args]`.
  */

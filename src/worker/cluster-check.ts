@@ -6,14 +6,13 @@
  * this check turns any other such runtime into one clear error at the first worker's start.
  * Free: a cluster worker has node:cluster loaded already, and reuseport workers skip it.
  */
-import process from "node:process";
 import { UniclusterError } from "../errors.js";
-import { readWorkerEnv } from "../protocol.js";
 import { detectRuntime } from "../runtime/detect.js";
+import { thisWorker } from "../role.js";
 
 /** Undefined when all is well; else the error the worker must die of. */
 export async function clusterWorkerError(): Promise<UniclusterError | undefined> {
-  if (readWorkerEnv(process.env)?.strategy !== "cluster") return undefined;
+  if (!thisWorker()?.policy.forkedByCluster) return undefined;
   const mod = (await import("node:cluster")) as unknown as { default?: { isWorker?: boolean }; isWorker?: boolean };
   const isWorker = (mod.default ?? mod).isWorker;
   if (isWorker !== false) return undefined;

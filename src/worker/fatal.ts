@@ -42,7 +42,7 @@ export function acknowledged(print: boolean): void {
   ackWaiters.splice(0).forEach((fn) => fn(acked!.print));
 }
 
-export function errorInfo(err: unknown): ErrorInfo {
+function errorInfo(err: unknown): ErrorInfo {
   if (err instanceof Error) {
     const e = err as Error & { code?: unknown; port?: unknown; address?: unknown; hint?: unknown };
     return {

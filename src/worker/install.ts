@@ -9,50 +9,42 @@ import { setInterval, setTimeout } from "node:timers";
 import { parseToWorker, PROTOCOL } from "../protocol.js";
 import { flushStdio, watchStdio } from "../flush-stdio.js";
 import { killGroup } from "../process-group.js";
-import { capabilitiesOf } from "../runtime/capabilities.js";
-import { decodeProbed } from "../runtime/probed.js";
+import type { ListenPolicy } from "../_types.js";
 import { detectRuntime } from "../runtime/detect.js";
 import { holdChannel, listenToPrimary, onPrimaryDisconnect, parentPid } from "./channel.js";
 import { acknowledged, dieOf, onUncaught, onUnhandledRejection, reportFatal, send } from "./fatal.js";
 import { findForeignHolder, foreignHolderError } from "./foreign-holder.js";
-import { thisWorker } from "./identity.js";
-import { workerRuntimeFor } from "./runtimes/index.js";
-import { drainAll, patchNodeListen } from "./servers.js";
-import { getWorkerState, setWorkerState, type ShutdownContext, type ShutdownHook, type WorkerState } from "./state.js";
+import { getWorkerState, thisWorker, type ShutdownContext, type ShutdownHook, type WorkerControl } from "../role.js";
+import { setWorkerState } from "./identity.js";
+import { quirksFor } from "./runtimes/index.js";
+import { drainAll } from "./drain.js";
+import { patchNodeListen } from "./listen-patch.js";
 
-/**
- * How long an idle keep-alive connection may stay open once draining starts, so a client that is
- * about to reuse it gets one more answer (with `Connection: close`) instead of a reset.
- */
-const IDLE_WINDOW_MS = 1000;
 /** When the primary vanished, how long the worker may spend draining before it exits anyway. */
 const ORPHAN_EXIT_MS = 500;
 /** How often a worker checks that its primary is still its parent. */
 const PPID_CHECK_MS = 250;
 /**
- * node:cluster only: how long a drained worker stays alive before it exits. The round-robin
- * primary may have handed it one more connection just before it learned the server closed; a
- * live worker refuses it and the primary passes it to another worker, but a worker that has
- * exited never answers, and that connection hangs until the client gives up (seen: 1 request in
- * ~10k hung for 30 s over 3 reloads, test/primary/reload.test.ts).
+ * Outside a unicluster worker (same-file mode's `launch()` never gets here without one): leave
+ * every listen alone, wait for nothing.
  */
-const CLUSTER_LINGER_MS = 250;
+const NO_POLICY: ListenPolicy = { forkedByCluster: false, net: { kind: "as-is" }, netGuard: false, native: { kind: "as-is" }, idleWindowMs: 0, lingerMs: 0 };
 
-export function installWorker(): WorkerState {
+export function installWorker(): WorkerControl {
   const existing = getWorkerState();
   if (existing) return existing;
 
-  const { id, strategy, readyOn, primaryPid, probed } = thisWorker() ?? { id: 0, strategy: "cluster", readyOn: "listen", primaryPid: "" };
+  // The strategy decided in the primary; the worker only carries it out (strategy/*.ts).
+  const { id, readyOn, primaryPid, policy } = thisWorker() ?? { id: 0, readyOn: "listen", primaryPid: "", policy: NO_POLICY };
   const runtime = detectRuntime();
-  const caps = capabilitiesOf(runtime, decodeProbed(probed));
-  const adapter = workerRuntimeFor(runtime);
+  const quirks = quirksFor(runtime);
 
   watchStdio();
   const hooks = new Set<ShutdownHook>();
   let isReady = false;
   let stopping: Promise<void> | undefined;
 
-  const state: WorkerState = {
+  const state: WorkerControl = {
     hooks,
     markReady(source) {
       // An explicit ready() keeps the worker listening to the primary (channel.ts: Bun 1.1.20).
@@ -71,10 +63,11 @@ export function installWorker(): WorkerState {
     // The primary's grace decides how long a stop may take, not an event loop that runs dry
     // while a hook waits on nothing (channel.ts).
     holdChannel();
-    const drained = drainAll(IDLE_WINDOW_MS);
+    // The steps and their order: drain.ts.
+    const drained = drainAll(policy.idleWindowMs);
     const results = await Promise.allSettled([...hooks].map(async (hook) => hook({ reason, drained })));
     await drained;
-    if (strategy === "cluster" && reason !== "primary-gone") await new Promise((r) => setTimeout(r, CLUSTER_LINGER_MS));
+    if (policy.lingerMs > 0 && reason !== "primary-gone") await new Promise((r) => setTimeout(r, policy.lingerMs));
     let failure: unknown;
     for (const r of results) {
       if (r.status === "rejected") {
@@ -96,25 +89,20 @@ export function installWorker(): WorkerState {
     state.markReady("listen");
   };
 
-  // reuseport: every TCP listen must carry reusePort, through whichever API the runtime honours
-  // it (capability table). cluster: the runtime's node:cluster shares node:net servers itself.
-  const reuse = strategy === "reuseport";
-  // Where workers bind with SO_REUSEPORT, a stranger with it could join their group unseen:
-  // node:net listens in the reuseport strategy and in Bun's node:cluster; the native servers
-  // whenever our patch gives them reusePort (each patch checks right where it does).
+  // Before a bind with SO_REUSEPORT a stranger with it could join the workers' group unseen
+  // (foreign-holder.ts): checked wherever the policy shares the port that way.
   const foreignHolder = (port: number, host: string | undefined) => {
     const h = findForeignHolder(port, host, primaryPid);
     return h ? foreignHolderError(h) : undefined;
   };
   patchNodeListen({
-    foreignHolder: reuse || caps.clusterReusePort.supported ? foreignHolder : undefined,
-    reusePort: !reuse ? false : caps.reusePortNet.supported ? "net" : "unsupported",
-    unsupportedHint: adapter.netReusePortRefusal(runtime, caps),
-    drainStyle: adapter.drainStyle,
+    rule: policy.net,
+    foreignHolder: policy.net.kind === "reuseport" || policy.netGuard ? foreignHolder : undefined,
+    drainStyle: quirks.drainStyle,
     onListening,
     onError: (err) => dieOf(err),
   });
-  adapter.patchNativeServer?.({ strategy, caps, idleWindowMs: IDLE_WINDOW_MS, onListening, foreignHolder });
+  quirks.patchNativeServer?.({ rule: policy.native, onListening, foreignHolder });
 
   listenToPrimary((raw: unknown) => {
     const msg = parseToWorker(raw);
@@ -130,7 +118,7 @@ export function installWorker(): WorkerState {
     setTimeout(() => process.exit(1), ORPHAN_EXIT_MS).unref();
     void state.shutdown("primary-gone");
   };
-  onPrimaryDisconnect(onPrimaryGone, adapter.disconnectKeepsAlive?.(runtime) ?? false);
+  onPrimaryDisconnect(onPrimaryGone, quirks.disconnectKeepsAlive?.(runtime) ?? false);
   // This worker's process group at its exit: the primary SIGKILLs what is left once the worker
   // is gone, but with the primary gone no one would, so the worker's last act does (it leads the
   // group, so the SIGKILL ends it too, after everything it started). Checked at exit, not in

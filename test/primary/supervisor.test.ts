@@ -3,13 +3,14 @@
  * a healthy cluster that starts crash-looping, a slot that fails while others serve (degraded,
  * not fatal), exit codes that describe the final stop, and stop() from the library.
  */
+import http from "node:http";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { appCopy } from "../_helpers/app-copy.js";
-import { launchCluster, stopCleanly } from "../_helpers/cluster.js";
-import { CELLS, fixture } from "../_helpers/cells.js";
+import { launchCluster, startCluster, stopCleanly } from "../_helpers/cluster.js";
+import { CELLS, fixture, STRATEGY_CASES } from "../_helpers/cells.js";
 import { distinctWorkers, freePort, get } from "../_helpers/net.js";
 import { isAlive, type Proc, start, until } from "../_helpers/proc.js";
 
@@ -219,4 +220,27 @@ describe("the exit code describes the final stop", () => {
     expect(code).toBe(1);
     expect(p.stderr()).toMatch(/^unicluster: worker 1 \(pid \d+\) failed while draining: code 7$/m);
   });
+});
+
+// A worker's own waits while it drains (the keep-alive idle window, node:cluster's linger) used
+// to ignore --grace: 1 s and 250 ms, so `--grace 200` always ended in E_GRACE_EXPIRED and exit 1.
+// They are fitted into the grace now (strategy/drain-timing.ts).
+describe("a short --grace", () => {
+  for (const [id, strategy] of STRATEGY_CASES) {
+    it(`${id} ${strategy}: --grace 200 stops an idle cluster cleanly (exit 0), a kept-alive client included`, async () => {
+      const { port, proc, workers } = await startCluster(CELLS[id]!, strategy, "http-cjs.cjs", ["--grace", "200"]);
+      // A kept-alive connection, idle while the cluster stops: the idle window waits for it.
+      const agent = new http.Agent({ keepAlive: true });
+      const status = await new Promise<number | undefined>((resolve, reject) => {
+        http.get({ host: "127.0.0.1", port, path: "/", agent }, (res) => res.resume().on("end", () => resolve(res.statusCode))).on("error", reject);
+      });
+      expect(status).toBe(200);
+      try {
+        await stopCleanly(proc, workers.keys());
+      } finally {
+        agent.destroy();
+      }
+      expect(proc.stderr()).not.toMatch(/still running after|outlived/);
+    });
+  }
 });

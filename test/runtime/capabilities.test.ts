@@ -5,7 +5,6 @@
  */
 import { describe, expect, it } from "vitest";
 import { capabilitiesOf } from "../../src/runtime/capabilities.js";
-import { decodeProbed, encodeProbed } from "../../src/runtime/probed.js";
 import { selectStrategy } from "../../src/strategy/select.js";
 
 const rt = (name: "node" | "bun" | "deno", version: string, platform: NodeJS.Platform = "linux") => ({ name, version, platform, arch: "x64", execPath: "/x" });
@@ -37,12 +36,6 @@ describe("capabilitiesOf: a probe overrules the table", () => {
     expect(capabilitiesOf(rt("bun", "1.1.45")).cluster).toMatchObject({ supported: false, reason: "needs bun >= 1.2.0 on linux; this is 1.1.45" });
     expect(capabilitiesOf(rt("bun", "1.4.5", "darwin")).cluster.reason).toContain("this is darwin");
     expect(capabilitiesOf(rt("node", "24.21.0")).reusePortNative).toMatchObject({ supported: false, listed: false, never: true });
-  });
-
-  it("the verdicts survive the trip to a worker's environment; junk is ignored", () => {
-    expect(decodeProbed(encodeProbed({ reusePortNet: false, reusePortNative: true }))).toEqual({ reusePortNet: false, reusePortNative: true });
-    expect(decodeProbed("reusePortNet=yes,typescript=1,,cluster=0")).toEqual({ cluster: false });
-    expect(decodeProbed(undefined)).toEqual({});
   });
 });
 

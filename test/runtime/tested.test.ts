@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 // @ts-expect-error -- plain ESM script without types.
 import { MATRIX } from "../../scripts/runtimes.mjs";
 import { capabilitiesOf } from "../../src/runtime/capabilities.js";
-import { probeForStrategy } from "../../src/runtime/probe.js";
+import { probeForReusePort } from "../../src/runtime/probe.js";
+import { STRATEGIES } from "../../src/strategy/index.js";
 import { TESTED_VERSIONS } from "../../src/runtime/tested.js";
 
 describe("TESTED_VERSIONS", () => {
@@ -16,21 +17,22 @@ describe("TESTED_VERSIONS", () => {
   });
 });
 
-describe("probeForStrategy on this Node", () => {
+describe("start-up probes on this Node", () => {
   const here = { name: "node" as const, version: process.versions.node, platform: process.platform };
   it("a tested version: no probe, the table (proven by its cell) decides", async () => {
-    expect(await probeForStrategy("reuseport", capabilitiesOf(here), here)).toEqual({});
+    expect(await probeForReusePort(capabilitiesOf(here), here)).toEqual({});
   });
 
   it("an untested version: the real probe runs and answers for this runtime", async () => {
     const untested = { ...here, version: "20.99.0" };
-    const probed = await probeForStrategy("reuseport", capabilitiesOf(untested), untested);
+    const probed = await probeForReusePort(capabilitiesOf(untested), untested);
     expect(typeof probed.reusePortNet).toBe("boolean");
     expect(probed.reusePortNet).toBe(capabilitiesOf(here).reusePortNet.supported);
   });
 
   it("the cluster strategy needs no probe at start-up", async () => {
     const untested = { ...here, version: "20.99.0" };
-    expect(await probeForStrategy("cluster", capabilitiesOf(untested), untested)).toEqual({});
+    expect(STRATEGIES.cluster.probe).toBeUndefined();
+    expect(await STRATEGIES.reuseport.probe!(capabilitiesOf(untested), untested)).toHaveProperty("reusePortNet");
   });
 });

@@ -9,16 +9,27 @@ import { afterEach, describe, expect, it } from "vitest";
 import { CELLS, CLI, fixture, type StrategyName } from "../_helpers/cells.js";
 import { freePort } from "../_helpers/net.js";
 import { until } from "../_helpers/proc.js";
+import { workerEnv } from "../../src/protocol.js";
+import { adapterFor } from "../../src/runtime/adapters/index.js";
+import { capabilitiesOf } from "../../src/runtime/capabilities.js";
+import { STRATEGIES } from "../../src/strategy/index.js";
 
-const WORKER = CLI.replace(/cli\.js$/, "worker.js");
+const WORKER = CLI.replace(/cli\.js$/, "bootstrap.js");
 const children: Array<ReturnType<typeof fork>> = [];
 afterEach(() => {
   for (const c of children.splice(0)) c.kill("SIGKILL");
 });
 
+/** What the launcher tells a worker of `strategy` on Node 24, from the strategy module itself. */
+function envFor(strategy: StrategyName): Record<string, string> {
+  const rt = { name: "node" as const, version: CELLS.node24!.version, platform: process.platform, arch: process.arch, execPath: CELLS.node24!.bin };
+  const policy = STRATEGIES[strategy].policy({ rt, caps: capabilitiesOf(rt), adapter: adapterFor(rt), grace: 10_000 });
+  return workerEnv({ id: 1, readyOn: "listen", primaryPid: String(process.pid), policy }, strategy);
+}
+
 function startWorker(strategy: StrategyName, port: number) {
   const child = fork(WORKER, [fixture("http-cjs.cjs")], {
-    env: { ...process.env, PORT: String(port), UNICLUSTER_WORKER_ID: "1", UNICLUSTER_STRATEGY: strategy, UNICLUSTER_PRIMARY_PID: String(process.pid) },
+    env: { ...process.env, PORT: String(port), ...envFor(strategy) },
     // Node 24: reusePort works there, so the reuseport control can listen (Node 20 has none).
     execPath: CELLS.node24!.bin,
     stdio: ["ignore", "ignore", "ignore", "ipc"],

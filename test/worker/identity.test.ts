@@ -11,7 +11,7 @@ import { launchCluster, stopCleanly } from "../_helpers/cluster.js";
 const cases = STRATEGY_CASES;
 
 /** UNICLUSTER_* variables of the test runner's own environment: every child inherits them. */
-const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith("UNICLUSTER_") && k !== "UNICLUSTER_PROBED"));
+const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith("UNICLUSTER_")));
 
 describe("worker identity", () => {
   for (const [id, strategy] of cases) {

@@ -10,15 +10,18 @@
  * https://bun.com/docs/runtime/bunfig#preload
  */
 import { spawn } from "node:child_process";
-import type { RuntimeAdapter } from "../adapter.js";
+import type { RuntimeAdapter } from "../../_types.js";
 import { OWN_GROUP } from "../../process-group.js";
 
 export const bunAdapter: RuntimeAdapter = {
   runtime: "bun",
-  workerCommand: (config) => ({
-    exec: config.script,
-    args: config.args,
-    execArgv: ["--preload", config.preload, ...config.execArgv],
+  nativeServer: "Bun.serve()",
+  netReusePortRefusal:
+    "Bun's node:http/node:net ignore reusePort outside node:cluster (oven-sh/bun#43690), so workers cannot share this port; use Bun.serve(), or --strategy cluster on Bun >= 1.2",
+  workerCommand: (run) => ({
+    exec: run.script,
+    args: run.args,
+    execArgv: ["--preload", run.preload, ...run.execArgv],
   }),
   fork(rt, cmd, opts) {
     return spawn(rt.execPath, [...cmd.execArgv, cmd.exec, ...cmd.args], {
@@ -30,4 +33,8 @@ export const bunAdapter: RuntimeAdapter = {
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     });
   },
+  // Where Bun's node:cluster shares ports through SO_REUSEPORT (capability clusterReusePort),
+  // Bun.serve must bind with reusePort too: without it the second worker's Bun.serve fails
+  // EADDRINUSE (test/e2e Bun cells).
+  nativeInCluster: (_rt, clusterReusePort) => (clusterReusePort ? { kind: "reuseport" } : { kind: "as-is" }),
 };

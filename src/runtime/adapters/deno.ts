@@ -6,8 +6,10 @@
  * https://docs.deno.com/runtime/reference/cli/run/
  */
 import { spawn } from "node:child_process";
-import { bootstrapCommand, type RuntimeAdapter } from "../adapter.js";
+import { readFileSync } from "node:fs";
+import type { RuntimeAdapter } from "../../_types.js";
 import { hasAllPermissions, workerPermissionFlags } from "../deno-permissions.js";
+import { bootstrapCommand } from "./bootstrap-command.js";
 import { OWN_GROUP } from "../../process-group.js";
 
 /**
@@ -26,6 +28,7 @@ const DENO_WORKER_FLAGS = [
 
 export const denoAdapter: RuntimeAdapter = {
   runtime: "deno",
+  nativeServer: "Deno.serve()",
   workerCommand: bootstrapCommand,
   fork(rt, cmd, opts) {
     const permissions = workerPermissionFlags([cmd.exec, ...cmd.args.slice(0, 1)]);
@@ -43,5 +46,38 @@ export const denoAdapter: RuntimeAdapter = {
   clusterRefusal: () =>
     hasAllPermissions()
       ? undefined
-      : "the cluster strategy on Deno gives every worker all permissions (Deno's node:cluster starts them with -A), more than this launcher has",
+      : {
+          reason: "the cluster strategy on Deno gives every worker all permissions (Deno's node:cluster starts them with -A), more than this launcher has",
+          fix: "start the launcher with -A",
+        },
+  // Deno's node:cluster does not share Deno.serve sockets, so each cluster worker must bind with
+  // reusePort, which Deno allows only with --unstable-net. Cluster workers inherit the launcher's
+  // own Deno flags, and Deno takes cluster `execArgv` as V8 flags, so only `deno run
+  // --unstable-net` on the launcher gives it (shared/RUNTIMES.md, test/e2e Deno.serve cells).
+  nativeInCluster: () =>
+    unstableNetAllowed()
+      ? { kind: "reuseport" }
+      : {
+          kind: "refuse",
+          message: "Deno.serve() in node:cluster workers must bind with reusePort, which Deno allows only with --unstable-net",
+          hint: "start the launcher with `deno run -A --unstable-net`, or use --strategy reuseport",
+        },
 };
+
+/**
+ * Whether this launcher (and so its cluster workers) runs with `--unstable-net`. Deno has no API
+ * that lists its flags, and trying an unstable API without the flag does not throw: Deno prints
+ * a notice and exits the process with code 70 (seen on 2.9.6). So we read our own command line
+ * (Linux `/proc`, readable with -A, which a Deno cluster launcher has: clusterRefusal above);
+ * where that is unreadable we assume yes and let Deno speak for itself.
+ * Limit: `"unstable": ["net"]` in a deno.json also enables it, which this check cannot see.
+ */
+function unstableNetAllowed(): boolean {
+  let cmdline: string[];
+  try {
+    cmdline = readFileSync("/proc/self/cmdline", "utf8").split("\0");
+  } catch {
+    return true;
+  }
+  return cmdline.some((a) => a === "--unstable-net" || a === "--unstable");
+}

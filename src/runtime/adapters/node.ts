@@ -4,7 +4,8 @@
  * https://nodejs.org/api/child_process.html#child_processforkmodulepath-args-options
  */
 import { fork } from "node:child_process";
-import { bootstrapCommand, type RuntimeAdapter } from "../adapter.js";
+import type { RuntimeAdapter } from "../../_types.js";
+import { bootstrapCommand } from "./bootstrap-command.js";
 import { OWN_GROUP } from "../../process-group.js";
 
 export const nodeAdapter: RuntimeAdapter = {

@@ -5,11 +5,13 @@
  * requests finish (`stop(true)` would cut them).
  */
 import process from "node:process";
+import type { ListenRule } from "../../_types.js";
+import { UniclusterError } from "../../errors.js";
 import type { ListenAddress } from "../../protocol.js";
 import { versionInRange } from "../../runtime/detect.js";
-import { closingHandler, nativeDrain } from "../draining.js";
-import { insideNodeListen, portZeroError } from "../servers.js";
-import type { WorkerRuntime } from "./types.js";
+import { closingHandler, nativeDrain } from "../native-drain.js";
+import { insideNodeListen, portZeroError } from "../listen-patch.js";
+import type { RuntimeQuirks } from "./types.js";
 
 interface BunServer {
   readonly port?: number;
@@ -35,8 +37,7 @@ interface BunGlobal {
 }
 
 function patchBunServe(opts: {
-  reusePort: boolean;
-  idleWindowMs: number;
+  rule: ListenRule;
   onListening(a: ListenAddress): void;
   foreignHolder(port: number, host: string | undefined): Error | undefined;
 }): void {
@@ -51,7 +52,8 @@ function patchBunServe(opts: {
     // Keep the prototype: an options object may be a class instance with a fetch method.
     const effective = Object.assign(Object.create(Object.getPrototypeOf(options)), options) as Record<string, unknown>;
     if (typeof options.fetch === "function") effective.fetch = closingHandler(options.fetch as (...a: unknown[]) => unknown, drain.isDraining);
-    if (opts.reusePort && options.unix === undefined) {
+    if (opts.rule.kind === "refuse") throw new UniclusterError("E_LISTEN_UNSUPPORTED", opts.rule.message, { hint: opts.rule.hint });
+    if (opts.rule.kind === "reuseport" && options.unix === undefined) {
       if (options.port === 0 || options.port === "0") throw portZeroError("Bun.serve()");
       // Bun.serve binds before it returns: the check must be synchronous (foreign-holder.ts).
       // Bun's default port is 3000 ($PORT, $BUN_PORT and $NODE_PORT first).
@@ -73,20 +75,14 @@ function patchBunServe(opts: {
 }
 
 /**
- * Bun in a worker. Its node:http is not a net.Server subclass (1.1.20, 1.4.5), so draining
- * keeps answering with `Connection: close` for the idle window and then calls the runtime's own
- * `server.close()`. Bun.serve gets `reusePort` in the reuseport strategy and, where Bun's
- * node:cluster shares ports through SO_REUSEPORT (capability `clusterReusePort`), in the cluster
- * strategy too: without it the second worker's Bun.serve fails EADDRINUSE (test/e2e Bun cells).
+ * Bun in a worker. Its node:http is not a net.Server subclass (1.1.20, 1.4.5): it drains
+ * `delayed-close` (drain.ts). Bun.serve gets `reusePort` where the policy's native rule says so.
  */
-export const bunWorkerRuntime: WorkerRuntime = {
+export const bunQuirks: RuntimeQuirks = {
   drainStyle: "delayed-close",
-  netReusePortRefusal: () =>
-    "Bun's node:http/node:net ignore reusePort outside node:cluster (oven-sh/bun#43690), so workers cannot share this port; use Bun.serve(), or --strategy cluster on Bun >= 1.2",
   // Bun 1.1.25 to 1.1.45 (probed; 1.2.23 and 1.4.5 exit): a child whose only handle is a
   // 'disconnect' listener never exits (test/chaos/faults.test.ts "a script without a server",
   // bun1.1.25/30/45 cells).
   disconnectKeepsAlive: (rt) => versionInRange(rt.version, "1.1.0", "1.2.0"),
-  patchNativeServer: ({ strategy, caps, idleWindowMs, onListening, foreignHolder }) =>
-    patchBunServe({ reusePort: strategy === "reuseport" || caps.clusterReusePort.supported, idleWindowMs, onListening, foreignHolder }),
+  patchNativeServer: (opts) => patchBunServe(opts),
 };

@@ -5,11 +5,12 @@
  * unless the process runs with `--unstable-net`, which the Deno adapter passes to its workers.
  * `server.shutdown()` stops accepting and lets in-flight requests finish.
  */
+import type { ListenRule } from "../../_types.js";
 import type { ListenAddress } from "../../protocol.js";
 import { UniclusterError } from "../../errors.js";
-import { closingHandler, nativeDrain } from "../draining.js";
-import { portZeroError } from "../servers.js";
-import { tableRefusal, type WorkerRuntime } from "./types.js";
+import { closingHandler, nativeDrain } from "../native-drain.js";
+import { portZeroError } from "../listen-patch.js";
+import type { RuntimeQuirks } from "./types.js";
 
 interface DenoServer {
   readonly addr?: { transport: string; hostname?: string; port?: number };
@@ -20,32 +21,12 @@ interface DenoGlobal {
 }
 
 /**
- * Whether this process may use `reusePort` (it runs with `--unstable-net`). Deno has no API that
- * lists its flags, and trying an unstable API without the flag does not throw: Deno prints a
- * notice and exits the process with code 70 (seen on 2.9.6). So we read our own command line
- * (Linux `/proc`); where that is unreadable we assume yes and let Deno speak for itself.
- * Limit: `"unstable": ["net"]` in a deno.json also enables it, which this check cannot see.
- */
-function reusePortAllowed(deno: { readTextFileSync?: (p: string) => string }): boolean {
-  let cmdline: string[];
-  try {
-    cmdline = (deno.readTextFileSync?.("/proc/self/cmdline") ?? "").split("\0");
-  } catch {
-    return true;
-  }
-  return cmdline.some((a) => a === "--unstable-net" || a === "--unstable");
-}
-
-/**
- * `reusePort`: "always" (reuseport strategy; the Deno adapter starts workers with
- * --unstable-net), "cluster" (node:cluster workers: Deno's cluster does not share Deno.serve
- * sockets, so each worker must bind with reusePort; cluster workers inherit the launcher's own
- * flags, and Deno takes cluster `execArgv` as V8 flags, so only `deno run --unstable-net` on the
- * launcher gives it — shared/RUNTIMES.md, test/e2e Deno.serve cells), or "never".
+ * `rule` (policy.native): "reuseport" in the reuseport strategy (the Deno adapter starts workers
+ * with --unstable-net) and in node:cluster workers where the launcher has --unstable-net (Deno's
+ * cluster does not share Deno.serve sockets: runtime/adapters/deno.ts); "refuse" where it has not.
  */
 function patchDenoServe(opts: {
-  reusePort: "always" | "cluster";
-  idleWindowMs: number;
+  rule: ListenRule;
   onListening(a: ListenAddress): void;
   foreignHolder(port: number, host: string | undefined): Error | undefined;
 }): void {
@@ -53,14 +34,8 @@ function patchDenoServe(opts: {
   if (!deno || typeof deno.serve !== "function") return;
   const original = deno.serve;
   const serve = function serve(this: unknown, ...args: unknown[]) {
-    if (opts.reusePort === "cluster" && !reusePortAllowed(deno as never)) {
-      throw new UniclusterError(
-        "E_LISTEN_UNSUPPORTED",
-        "Deno.serve() in node:cluster workers must bind with reusePort, which Deno allows only with --unstable-net",
-        { hint: "start the launcher with `deno run -A --unstable-net`, or use --strategy reuseport" },
-      );
-    }
-    {
+    if (opts.rule.kind === "refuse") throw new UniclusterError("E_LISTEN_UNSUPPORTED", opts.rule.message, { hint: opts.rule.hint });
+    if (opts.rule.kind === "reuseport") {
       const first = args[0];
       // Deno.serve binds before it returns: the check must be synchronous (foreign-holder.ts).
       // Its default is port 8000 on 0.0.0.0 (docs above).
@@ -103,13 +78,9 @@ function patchDenoServe(opts: {
 /**
  * Deno in a worker. node:http is a net.Server subclass there, but Deno 2.9.6's cluster
  * round-robin loses a worker whose server is closed through `net.Server#close()` (test/e2e deno
- * reload cells), so draining keeps answering with `Connection: close` for the idle window and
- * then calls `server.close()`.
+ * reload cells), so it drains `delayed-close` (drain.ts).
  */
-export const denoWorkerRuntime: WorkerRuntime = {
+export const denoQuirks: RuntimeQuirks = {
   drainStyle: "delayed-close",
-  // Deno 2.2 to 2.6 ignore node:net reusePort (probe; issue 10): Deno.serve is the way there.
-  netReusePortRefusal: (rt, caps) => tableRefusal(rt, caps, "Deno.serve()"),
-  patchNativeServer: ({ strategy, idleWindowMs, onListening, foreignHolder }) =>
-    patchDenoServe({ reusePort: strategy === "reuseport" ? "always" : "cluster", idleWindowMs, onListening, foreignHolder }),
+  patchNativeServer: (opts) => patchDenoServe(opts),
 };

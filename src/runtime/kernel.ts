@@ -6,7 +6,7 @@
  * with it on (shared/RUNTIMES.md; test/primary/reload.test.ts runs both in a network namespace).
  */
 import { readFileSync } from "node:fs";
-import { missingPermission } from "../runtime/deno-permissions.js";
+import { missingPermission } from "./deno-permissions.js";
 
 /** A warning line when migration is off, undefined when it is on or not a Linux setting here. */
 export function migrateReqWarning(platform: NodeJS.Platform): string | undefined {

@@ -1,5 +1,5 @@
 import { holdChannel } from "./channel.js";
-import { trackServer } from "./servers.js";
+import { trackServer } from "./drain.js";
 
 /**
  * Draining for the runtimes' own servers (Bun.serve, Deno.serve), whose stop/shutdown cut idle

@@ -4,19 +4,33 @@
  * for a moment (a replacement starting while the old one drains during a reload).
  */
 import { errorAck, type ErrorInfo, isProtocolMessage, type ListenAddress, parseFromWorker, type ShutdownReason, toWorker } from "../protocol.js";
-import type { WorkerProcess } from "../strategy/types.js";
+import type { ChildHandle } from "../strategy/types.js";
 
 export interface WorkerHooks {
   /** The first time this worker is ready. */
-  onReady(w: Worker): void;
+  onReady(w: WorkerRecord): void;
   /** Once, when the process is gone. */
-  onExit(w: Worker, code: number | null, signal: NodeJS.Signals | null): void;
+  onExit(w: WorkerRecord, code: number | null, signal: NodeJS.Signals | null): void;
   log(line: string): void;
   /** True the first time a fatal cause is reported: only then may its stack trace be printed. */
   firstShowing(error: ErrorInfo): boolean;
 }
 
-export class Worker {
+/** The primary killed a worker for missing its ready deadline: a fact of its record, not a report. */
+export interface ReadyTimeout {
+  /** The deadline it missed (`readyTimeout`), ms. */
+  readonly after: number;
+  /** What it was waiting for: a server listening or a ready() call (`readyOn`). */
+  readonly readyOn: "listen" | "message";
+}
+
+/** "not ready within 1500 ms (no server listening and no ready() call)". */
+export function readyTimeoutText(t: ReadyTimeout): string {
+  const why = t.readyOn === "message" ? "no ready() call" : "no server listening and no ready() call";
+  return `not ready within ${t.after} ms (${why})`;
+}
+
+export class WorkerRecord {
   readonly startedAt = Date.now();
   ready = false;
   /** Asked to stop (or killed on purpose): its exit is expected. */
@@ -26,8 +40,10 @@ export class Worker {
   /** Stopped with SIGTERM (it was not ready yet): dying of that signal is a clean stop. */
   private sigtermed = false;
   gone = false;
-  /** The last error the worker reported (shown when it exits). */
-  lastError?: ErrorInfo;
+  /** The fatal error the worker reported, if it did. */
+  reportedError?: ErrorInfo;
+  /** Set when the primary killed it for missing `readyTimeout`: then that is why it died. */
+  readyTimedOut?: ReadyTimeout;
   /** The first address it listens on. */
   address?: ListenAddress;
   /** Consecutive memory samples over the limit. */
@@ -44,7 +60,7 @@ export class Worker {
 
   constructor(
     readonly id: number,
-    readonly proc: WorkerProcess,
+    readonly proc: ChildHandle,
     private readonly hooks: WorkerHooks,
     readyTimeout: number,
     readyOn: "listen" | "message",
@@ -62,11 +78,20 @@ export class Worker {
     });
     this.later(readyTimeout, () => {
       if (this.ready || this.stopping) return;
-      const why = readyOn === "message" ? "no ready() call" : "no server listening and no ready() call";
-      this.lastError = { name: "UniclusterError", code: "E_READY_TIMEOUT", message: `not ready within ${readyTimeout} ms (${why})` };
-      hooks.log(`${this.label} ${this.lastError.message}; killing it`);
+      this.readyTimedOut = { after: readyTimeout, readyOn };
+      hooks.log(`${this.label} ${readyTimeoutText(this.readyTimedOut)}; killing it`);
       proc.kill("SIGKILL");
     });
+  }
+
+  /**
+   * What its exit is shown with (its exit line, `worker:exit`, a reload's abandon line): the ready
+   * timeout when the primary killed it for that, else the error it reported. Display only: the
+   * supervisor decides on `readyTimedOut` and `reportedError`.
+   */
+  get lastError(): ErrorInfo | undefined {
+    if (!this.readyTimedOut) return this.reportedError;
+    return { name: "UniclusterError", code: "E_READY_TIMEOUT", message: readyTimeoutText(this.readyTimedOut) };
   }
 
   get pid(): number | undefined {
@@ -130,7 +155,7 @@ export class Worker {
       return;
     }
     if (msg.type === "error") {
-      this.lastError = msg.error;
+      this.reportedError = msg.error;
       if (msg.fatal) this.proc.send(errorAck(this.hooks.firstShowing(msg.error)));
     } else if (msg.type === "listening") {
       this.address ??= msg.address;

@@ -1,0 +1,86 @@
+/**
+ * The public options of `launch()`, written by hand with their JSDoc: this is the API users read
+ * in the d.ts. schema.ts declares the same options once more as data (flag, kind, default,
+ * bounds, help) and fails to compile when the two disagree.
+ */
+
+/**
+ * The strategies `strategy` may name besides `"auto"`: how workers share the port. The one list
+ * the option's validation, `--help` and the README table read.
+ */
+export const STRATEGY_NAMES = ["cluster", "reuseport"] as const;
+
+/** How workers share the port. */
+export type StrategyName = (typeof STRATEGY_NAMES)[number];
+
+/** Options of `launch()`. Every field is optional except `script` or `worker`. */
+export interface LaunchOptions {
+  /** Script each worker runs (script mode). Resolved against `cwd`. Mutually exclusive with `worker`. */
+  script?: string;
+  /** Arguments the script sees after its own path in `process.argv`. Default: none. */
+  args?: string[];
+  /**
+   * How many workers: a count; `"max"` for all available cores; a negative number `-K` for all
+   * but K cores. Default: `os.availableParallelism()`.
+   */
+  workers?: number | string;
+  /** Allow more workers than 4x the cores (a typo guard). Default: false. */
+  allowManyWorkers?: boolean;
+  /**
+   * `"cluster"`: node:cluster shares the port (the primary balances on Node and Deno; the kernel
+   * with SO_REUSEPORT on Bun). `"reuseport"`: independent processes each bind the port with
+   * SO_REUSEPORT (Linux/FreeBSD) and the kernel balances. `"auto"` (default): cluster where the
+   * runtime really supports it, else reuseport.
+   */
+  strategy?: "auto" | StrategyName;
+  /** Milliseconds (or "10s") a stopping worker gets to finish in-flight work before SIGKILL. Default 10000. */
+  grace?: number | string;
+  /** Milliseconds (or "30s") a starting worker gets to become ready before it counts as failed. Default 30000. */
+  readyTimeout?: number | string;
+  /**
+   * When a worker counts as ready: `"listen"` (default) when its first server listens, or when
+   * it calls `ready()`; `"message"` only when it calls `ready()`.
+   */
+  readyOn?: "listen" | "message";
+  /** Flags for each worker's runtime (e.g. `--max-old-space-size=512`). Default: none. */
+  execArgv?: string[];
+  /** Extra environment for workers, on top of `process.env`. Default: none. */
+  env?: Record<string, string>;
+  /** Working directory for workers and for resolving `script`. Default: `process.cwd()`. */
+  cwd?: string;
+  /**
+   * A healthy worker that exits is replaced at once, then with backoff (x1.5 from 100 ms, capped
+   * at 15 s). After this many consecutive exits of one slot within `minUptime` of starting, the
+   * cluster gives up (E_CRASH_LOOP). Default 10.
+   */
+  maxRestarts?: number;
+  /** Milliseconds (or "5s") a worker must stay up for its slot's backoff to reset. Default 5000. */
+  minUptime?: number | string;
+  /** How many workers a rolling reload replaces at once. Default 1. */
+  reloadBatch?: number;
+  /**
+   * Replace a worker whose resident memory stays above this: bytes, or a size such as `"512M"`,
+   * `"1G"` (binary units). Default: no limit.
+   */
+  maxMemory?: number | string;
+  /** How often worker memory is sampled, ms (or "5s"). Default 5000. */
+  memoryInterval?: number | string;
+  /**
+   * Install SIGINT/SIGTERM handlers that stop the cluster gracefully (a second signal forces).
+   * Default true.
+   */
+  signals?: boolean;
+  /**
+   * A file to write the launcher's pid to once it runs, removed when it ends: for signals sent
+   * from outside (`kill -HUP $(cat app.pid)`) when npx or bunx stands between. Resolved against
+   * the current directory, which must exist. A file naming a live process refuses the start
+   * (E_ALREADY_RUNNING). Default: none.
+   */
+  pidFile?: string;
+  /** Where supervisor log lines go: a function, or false for none. Default: stderr. */
+  log?: false | ((line: string) => void);
+  /** Same-file mode: run in each worker instead of a script. */
+  worker?: () => unknown;
+  /** Same-file mode: run once in the primary. */
+  primary?: () => unknown;
+}

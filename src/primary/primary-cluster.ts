@@ -1,0 +1,141 @@
+/**
+ * The cluster handle in the primary: starts the chosen strategy (after its probes), runs the
+ * supervisor, the reloader, the memory watch and the signal handlers, and settles `closed` once
+ * every worker is gone and their output is flushed.
+ */
+import { EventEmitter } from "node:events";
+import { isUniclusterError, UniclusterError, usageError } from "../errors.js";
+import type { StrategyName, WorkerLimit } from "../options.js";
+import { adapterFor } from "../runtime/adapters/index.js";
+import { capabilitiesOf } from "../runtime/capabilities.js";
+import type { RuntimeInfo } from "../runtime/detect.js";
+import { STRATEGIES } from "../strategy/index.js";
+import { type StrategyChoice, selectStrategy } from "../strategy/select.js";
+import type { Spawner, StrategyContext } from "../strategy/types.js";
+import { type Cluster, quiet } from "./cluster-handle.js";
+import type { ClusterEvents, CloseResult } from "./events.js";
+import type { LaunchPlan } from "./plan.js";
+import { drainOutput } from "./output.js";
+import { watchMemory } from "./memory.js";
+import { Reloader } from "./reload.js";
+import { installSignals } from "./signals.js";
+import { Supervisor } from "./supervisor.js";
+
+/**
+ * Runs the probes the chosen strategy needs (runtime/probe.ts) and, where a probe overrules the
+ * table, chooses again with what was found; then starts the strategy's primary side, whose
+ * policy (decided with the probed capabilities) every worker is told.
+ */
+async function startStrategy(plan: LaunchPlan): Promise<{ spawner: Spawner; choice: StrategyChoice }> {
+  const probed = (await STRATEGIES[plan.choice.strategy].probe?.(plan.capabilities, plan.runtime)) ?? {};
+  const caps = Object.keys(probed).length ? capabilitiesOf(plan.runtime, probed) : plan.capabilities;
+  const choice = caps === plan.capabilities ? plan.choice : selectStrategy(plan.options.strategy, plan.runtime, caps);
+  const ctx: StrategyContext = { rt: plan.runtime, caps, adapter: adapterFor(plan.runtime), grace: plan.options.grace };
+  return { spawner: await STRATEGIES[choice.strategy].start(plan.run, ctx), choice };
+}
+
+export class PrimaryCluster extends EventEmitter<ClusterEvents> implements Cluster {
+  readonly role = "primary" as const;
+  readonly ready: Promise<void>;
+  readonly closed: Promise<CloseResult>;
+  private supervisor?: Supervisor;
+  private reloader?: Reloader;
+  private stopRequested?: boolean;
+  /** The table's choice until the start-up probes confirm or overrule it. */
+  private choice: StrategyChoice;
+  /** Why the cluster must end, asked for before the supervisor existed. */
+  private abortError?: UniclusterError;
+
+  constructor(
+    private readonly plan: LaunchPlan,
+    log: (line: string) => void,
+    signals: boolean,
+    private readonly limit: WorkerLimit,
+  ) {
+    super();
+    this.choice = plan.choice;
+    let settle!: (r: CloseResult) => void;
+    this.closed = new Promise((resolve) => (settle = resolve));
+    this.ready = quiet(
+      new Promise<void>((resolve, reject) => {
+        this.once("ready", resolve);
+        void this.closed.then((r) => reject(r.error ?? new UniclusterError("E_STOPPED", "the cluster stopped before every worker was ready")));
+      }),
+    );
+    const removeSignals = signals
+      ? installSignals(
+          {
+            stop: (force) => void this.stop({ force }),
+            reload: () => void this.reload(),
+            scaleBy: (delta) => {
+              const count = this.supervisor?.slotIds().length ?? 0;
+              if (count + delta < 1) return log(`SIGTTOU received: already at 1 worker, keeping it`);
+              if (count + delta > limit.max) {
+                const more = limit.hint ? " (start with --allow-many-workers to allow more)" : "";
+                return log(`SIGTTIN received: ${count + delta} workers would be more than ${limit.reason}; keeping ${count}${more}`);
+              }
+              this.scale(count + delta);
+            },
+          },
+          log,
+        )
+      : () => {};
+    const ctx: StrategyContext = { rt: plan.runtime, caps: plan.capabilities, adapter: adapterFor(plan.runtime), grace: plan.options.grace };
+    for (const warning of STRATEGIES[plan.choice.strategy].warnings(ctx)) log(`warning: ${warning}`);
+    startStrategy(plan).then(
+      ({ spawner, choice }) => {
+        if (choice.strategy !== plan.choice.strategy) log(`a probe overruled the capability table: using ${choice.strategy} (${choice.why})`);
+        this.choice = choice;
+        const sup = new Supervisor({ events: this, spawner, options: plan.options, env: plan.env, log });
+        this.supervisor = sup;
+        this.reloader = new Reloader(sup, plan.options.reloadBatch, log);
+        const stopMemory = plan.options.maxMemory ? watchMemory(sup, this.reloader, plan.options.maxMemory, plan.options.memoryInterval, log) : () => {};
+        void sup.closed.then(async (r) => {
+          // Signals off first: a second Ctrl-C while a slow reader holds the drain ends at once.
+          removeSignals();
+          stopMemory();
+          await drainOutput(plan.options.grace);
+          settle(r);
+        });
+        if (this.abortError) return sup.abort(this.abortError);
+        if (this.stopRequested !== undefined) return void sup.stop(this.stopRequested);
+        sup.start();
+      },
+      (err: unknown) => {
+        removeSignals();
+        // A probe that leaves no strategy is the same usage error selectStrategy() gives (exit 2).
+        const error = isUniclusterError(err) ? err : new UniclusterError("E_SPAWN", `could not set up the ${plan.choice.strategy} strategy: ${(err as Error).message}`, { cause: err });
+        settle({ code: error.exitCode, error });
+      },
+    );
+  }
+
+  get strategy(): StrategyName {
+    return this.choice.strategy;
+  }
+  get runtime(): RuntimeInfo {
+    return this.plan.runtime;
+  }
+  workers() {
+    return this.supervisor?.workers() ?? [];
+  }
+  stop(options: { force?: boolean } = {}): Promise<CloseResult> {
+    if (this.supervisor) return this.supervisor.stop(options.force);
+    this.stopRequested = Boolean(options.force) || Boolean(this.stopRequested);
+    return this.closed;
+  }
+  /** Ends the cluster with `error` (its exit code, 1): workers drain as in a stop. */
+  abort(error: UniclusterError): void {
+    if (this.supervisor) return this.supervisor.abort(error);
+    this.abortError ??= error;
+  }
+  reload(): Promise<boolean> {
+    return this.reloader?.request() ?? Promise.resolve(false);
+  }
+  scale(workers: number): number {
+    if (!Number.isInteger(workers)) throw usageError(`scale() takes a whole number, not ${workers}`);
+    if (workers > this.limit.max) throw usageError(`scale(${workers}) is more than ${this.limit.reason}`, this.limit.hint?.replace("--allow-many-workers", "allowManyWorkers: true"));
+    return this.supervisor?.scale(Math.max(1, workers)) ?? 0;
+  }
+}
+

@@ -1,0 +1,128 @@
+/**
+ * One node:net / node:http server the app opened, tracked: its address reported when it
+ * listens, its unhandled listen error reported to the primary, and its drain (drain.ts says what
+ * a drain does; this is how a node:http server does it).
+ */
+import { createRequire } from "node:module";
+import type { Server as NetServer } from "node:net";
+import type { ListenAddress } from "../protocol.js";
+import { holdChannel } from "./channel.js";
+import { type TrackedServer, trackServer } from "./drain.js";
+
+/** How a tracked node:net server reports and drains. */
+export interface NodeServerOptions {
+  /**
+   * How node:http servers stop accepting (the runtime's quirks say which): `"net-close"`:
+   * `net.Server#close()` at once; `"delayed-close"`: keep serving for the idle window, then the
+   * runtime's own `server.close()`, which cuts whatever is idle by then.
+   */
+  readonly drainStyle: "net-close" | "delayed-close";
+  /** Called once per server when it starts listening. */
+  onListening(address: ListenAddress): void;
+  /** A server error nobody else handles: the worker reports it and dies of it. */
+  onError(err: unknown): void;
+}
+
+// Through require: see listen-patch.ts.
+const net = createRequire(import.meta.url)("node:net") as typeof import("node:net");
+
+const seen = new WeakSet<object>();
+/** unicluster's own 'error' listeners: an error with no listener but these is the app's unhandled one. */
+const OWN_LISTENERS = new WeakSet<(...args: never[]) => unknown>();
+
+function addressOf(server: NetServer): ListenAddress {
+  const a = server.address();
+  if (a && typeof a === "object") return { address: a.address, port: a.port };
+  return { address: typeof a === "string" ? a : "", port: 0 };
+}
+
+// Node >= 19 http.Server#close() also closes idle keep-alive sockets at once, which races a
+// client that is just sending its next request on one. net.Server#close() only stops accepting;
+// we then answer each further request with `Connection: close` and close the idle sockets after
+// a window (NodeServerOptions.drainStyle).
+const netClose = net.Server.prototype.close;
+
+export function trackNodeServer(server: NetServer, policy: NodeServerOptions): void {
+  if (seen.has(server)) return;
+  seen.add(server);
+  const isHttp = typeof (server as import("node:http").Server).closeIdleConnections === "function";
+  const inflight = new Set<import("node:http").ServerResponse>();
+  let draining = false;
+  if (isHttp) {
+    server.prependListener("request", (_req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => {
+      if (draining) {
+        if (!res.headersSent) res.setHeader("Connection", "close");
+        return;
+      }
+      inflight.add(res);
+      res.once("close", () => inflight.delete(res));
+    });
+  }
+  server.on("listening", () => policy.onListening(addressOf(server)));
+  // Listen errors (EADDRINUSE) reach the primary, so it can name the cause. With no listener of
+  // the app's own the error must still end the worker as it would have; it is reported first
+  // (the process dies at once on an uncaught error, and some runtimes never call
+  // uncaughtExceptionMonitor: Deno 2.7.14), and EADDRINUSE ends it without a stack trace.
+  const onListenError = (err: unknown) => {
+    if (server.listeners("error").every((l) => OWN_LISTENERS.has(l as never))) policy.onError(err);
+  };
+  OWN_LISTENERS.add(onListenError);
+  server.on("error", onListenError);
+  const entry: TrackedServer = {
+    drain: (idleWindowMs) =>
+      new Promise<void>((resolve) => {
+        draining = true;
+        for (const res of inflight) if (!res.headersSent) res.setHeader("Connection", "close");
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const done = () => {
+          clearTimeout(timer);
+          forget();
+          resolve();
+        };
+        if (!server.listening) return done();
+        const closeIdle = () => {
+          // Bun 1.2.23 throws here once the server is closed ("undefined is not an object
+          // (evaluating 'serverSymbol')"), which crashed every drain (issue 10; test/e2e bun1.2):
+          // its close() has already let go of the idle sockets, so there is nothing left to do.
+          try {
+            (server as import("node:http").Server).closeIdleConnections?.();
+          } catch {
+            return;
+          }
+          timer = setTimeout(closeIdle, 100);
+        };
+        if (isHttp && policy.drainStyle === "net-close") {
+          netClose.call(server, done);
+          timer = setTimeout(closeIdle, idleWindowMs);
+        } else if (isHttp) {
+          timer = setTimeout(() => {
+            server.close(done);
+            closeIdle();
+          }, idleWindowMs);
+        } else {
+          server.close(done);
+        }
+      }),
+  };
+  const forget = trackServer(entry);
+  server.once("close", forget);
+}
+
+/**
+ * The worker's IPC channel keeps it alive from a listen() call until that server closes (or its
+ * listen fails): a node:cluster worker's listen and connections go over the channel (channel.ts).
+ */
+export function holdWhileListening(server: NetServer): void {
+  const release = holdChannel();
+  const onError = () => {
+    if (!server.listening) done();
+  };
+  const done = () => {
+    server.off("close", done);
+    server.off("error", onError);
+    release();
+  };
+  server.once("close", done);
+  OWN_LISTENERS.add(onError);
+  server.on("error", onError);
+}
