@@ -25,7 +25,7 @@ export default defineConfig([
     // cli.js is only the signal catcher; it loads cli-main.js (src/cli.ts says why).
     external: [/^node:/, "./cli-main.js"],
     // One self-contained file per entry: fewer modules for the ESM loader at every start
-    // (scripts/bench/startup.mjs: launcher 9.3 -> 8.0 ms, worker 20.8 -> 17.1 ms on Node 24).
+    // (`node scripts/bench/main.mjs startup`: launcher 9.3 -> 8.0 ms, worker 20.8 -> 17.1 ms on Node 24).
     splitting: false,
     // dist/metafile-esm.json: which source modules each bundle holds (test/bundles.test.ts
     // checks that the launcher's holds no worker-side module).

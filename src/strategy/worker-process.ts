@@ -16,7 +16,7 @@ import type { ChildHandle } from "./types.js";
  * channel's end after the exit event (its cluster 'disconnect' follows 'exit'). Not for a worker
  * killed by a signal: it reported nothing, and Node's cluster, while handing out connections,
  * can report 'disconnect' late, which cost every SIGKILL restart 200 ms
- * (scripts/bench.mjs restart: 265 ms -> ~75 ms without the wait).
+ * (`npm run bench` restart: 265 ms -> ~75 ms without the wait).
  */
 const EXIT_DRAIN_MS = 200;
 

@@ -36,7 +36,7 @@ export function insideNodeListen(): boolean {
 /**
  * node:http through require, not an ESM import: building the ESM namespace of node:http on Node
  * 24 reads its lazy WebSocket/EventSource getters, which loads undici, tls, http2, zlib and more
- * (measured by scripts/bench/startup.mjs: 37 ms and +17 MB per process; require: 3 ms, +3.7 MB).
+ * (measured by `node scripts/bench/main.mjs startup`: 37 ms and +17 MB per process; require: 3 ms, +3.7 MB).
  */
 const requireBuiltin = createRequire(import.meta.url);
 const http = requireBuiltin("node:http") as typeof import("node:http");
