@@ -14,6 +14,7 @@ export type {
   ScaleEvent,
   WorkerDegradedEvent,
   WorkerExitEvent,
+  WorkerHungEvent,
   WorkerReadyEvent,
   WorkerRecoveredEvent,
   WorkerRestartEvent,

@@ -19,6 +19,17 @@ export interface WorkerBrief {
   readonly primaryPid: string;
   /** How this worker shares the port: its strategy's decisions (strategy/*.ts). */
   readonly policy: ListenPolicy;
+  /** How often the worker reports a heartbeat, ms; 0: never (`--watchdog 0`, or an older launcher). */
+  readonly heartbeatMs: number;
+}
+
+/**
+ * How often a worker sends its heartbeat for a given `watchdog` (ms; 0: off, no heartbeats): a
+ * tenth of it, at most once a second. So a hung worker is caught within a tenth of the watchdog
+ * past it, and a loop blocked for less than nine tenths of it is never mistaken for hung.
+ */
+export function heartbeatInterval(watchdog: number): number {
+  return watchdog > 0 ? Math.min(1000, Math.max(10, Math.round(watchdog / 10))) : 0;
 }
 
 /** `strategy`: the strategy's name, for the app only (`UNICLUSTER_STRATEGY`); unicluster never reads it back. */
@@ -30,6 +41,7 @@ export function workerEnv(w: WorkerBrief, strategy: string): Record<string, stri
     UNICLUSTER_READY_ON: w.readyOn,
     UNICLUSTER_PRIMARY_PID: w.primaryPid,
     UNICLUSTER_POLICY: JSON.stringify(w.policy),
+    UNICLUSTER_HEARTBEAT_MS: String(w.heartbeatMs),
   };
 }
 
@@ -68,7 +80,7 @@ export function parsePolicy(text: string | undefined): ListenPolicy | undefined 
  * `NODE_APP_INSTANCE`, `UNICLUSTER_STRATEGY`) stay for the app and its children, as
  * `NODE_UNIQUE_ID` does not for node:cluster's.
  */
-export const PRIVATE_VARS = ["UNICLUSTER_READY_ON", "UNICLUSTER_PRIMARY_PID", "UNICLUSTER_POLICY"] as const;
+export const PRIVATE_VARS = ["UNICLUSTER_READY_ON", "UNICLUSTER_PRIMARY_PID", "UNICLUSTER_POLICY", "UNICLUSTER_HEARTBEAT_MS"] as const;
 
 /**
  * Reads the worker environment and removes its private variables from `env` (in place).
@@ -80,10 +92,12 @@ export function takeWorkerEnv(env: Record<string, string | undefined>): WorkerBr
   const primaryPid = env.UNICLUSTER_PRIMARY_PID;
   const policy = parsePolicy(env.UNICLUSTER_POLICY);
   const readyOn = env.UNICLUSTER_READY_ON === "message" ? "message" : "listen";
+  // Absent (a launcher from before the watchdog): no heartbeats, which that launcher would not read.
+  const heartbeatMs = env.UNICLUSTER_HEARTBEAT_MS === undefined ? 0 : Number(env.UNICLUSTER_HEARTBEAT_MS);
   for (const k of PRIVATE_VARS) delete env[k];
   if (!primaryPid || env.UNICLUSTER_WORKER_ID === undefined) return undefined;
-  if (!Number.isInteger(id) || !policy) return "malformed";
-  return { id, readyOn, primaryPid, policy };
+  if (!Number.isInteger(id) || !policy || !isDuration(heartbeatMs)) return "malformed";
+  return { id, readyOn, primaryPid, policy, heartbeatMs };
 }
 
 /** Marker on every protocol message. Bump on incompatible changes. */
@@ -111,7 +125,12 @@ export interface ErrorInfo {
 export type FromWorker =
   | { unicluster: typeof PROTOCOL; type: "listening"; address: ListenAddress }
   | { unicluster: typeof PROTOCOL; type: "ready" }
-  | { unicluster: typeof PROTOCOL; type: "error"; error: ErrorInfo; fatal: boolean };
+  | { unicluster: typeof PROTOCOL; type: "error"; error: ErrorInfo; fatal: boolean }
+  /**
+   * The worker's event loop is turning (worker/heartbeat.ts), sent every `heartbeatMs`. `lagMs`:
+   * how late the timer that sent it fired, beyond its due time (event-loop lag).
+   */
+  | { unicluster: typeof PROTOCOL; type: "heartbeat"; lagMs: number };
 
 export type ToWorker =
   | { unicluster: typeof PROTOCOL; type: "shutdown"; reason: "stop" | "reload" | "scale" }
@@ -147,6 +166,11 @@ export function parseFromWorker(msg: unknown): FromWorker | null {
       if (!isRecord(a) || typeof a.address !== "string" || typeof a.port !== "number") return null;
       if (!Number.isInteger(a.port) || a.port < 0 || a.port > 65535 || a.address.length > 4096) return null;
       return { unicluster: PROTOCOL, type: "listening", address: { address: a.address, port: a.port } };
+    }
+    case "heartbeat": {
+      const lag = msg.lagMs;
+      if (typeof lag !== "number" || !Number.isFinite(lag) || lag < 0) return null;
+      return { unicluster: PROTOCOL, type: "heartbeat", lagMs: lag };
     }
     case "error": {
       const e = msg.error;

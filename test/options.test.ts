@@ -132,6 +132,7 @@ describe("resolveOptions", () => {
       reloadBatch: DEFAULTS.reloadBatch,
       maxMemory: undefined,
       memoryInterval: DEFAULTS.memoryInterval,
+      watchdog: DEFAULTS.watchdog,
     });
   });
 
@@ -170,6 +171,16 @@ describe("resolveOptions", () => {
   it("reloadBatch 0 is refused, not rounded up to 1", () => {
     expect(usageErrorOf(() => resolveOptions({ reloadBatch: 0 }, 4)).message).toBe("reloadBatch must be a whole number >= 1, not 0");
     expect(resolveOptions({ reloadBatch: 1 }, 4).reloadBatch).toBe(1);
+  });
+
+  it("watchdog: a duration, 0 turns it off, anything else under 500 ms is refused (a GC pause is no hang)", () => {
+    expect(DEFAULTS.watchdog).toBe(30_000);
+    expect(resolveOptions({ watchdog: "2s" }, 4).watchdog).toBe(2000);
+    expect(resolveOptions({ watchdog: 0 }, 4).watchdog).toBe(0);
+    expect(resolveOptions({ watchdog: 500 }, 4).watchdog).toBe(500);
+    expect(usageErrorOf(() => resolveOptions({ watchdog: 100 }, 4)).message).toBe("watchdog must be 0 (off) or at least 500 ms");
+    expect(usageErrorOf(() => resolveOptions({ watchdog: "100ms" }, 4, CLI_NAMES)).message).toBe("--watchdog must be 0 (off) or at least 500 ms");
+    expect(usageErrorOf(() => resolveOptions({ watchdog: "never" }, 4)).message).toMatch(/^watchdog must be a duration/);
   });
 
   it("bad numbers in nested options are usage errors too", () => {

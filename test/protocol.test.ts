@@ -22,6 +22,14 @@ describe("parseFromWorker: valid messages", () => {
     expect(parseFromWorker({ ...error, fatal: false })).toMatchObject({ type: "error", fatal: false });
   });
 
+  it("heartbeat, with the event-loop lag it measured (extra fields dropped)", () => {
+    expect(parseFromWorker({ unicluster: 1, type: "heartbeat", lagMs: 12.5, extra: 1 })).toEqual({ unicluster: 1, type: "heartbeat", lagMs: 12.5 });
+    expect(parseFromWorker({ unicluster: 1, type: "heartbeat", lagMs: 0 })).toEqual({ unicluster: 1, type: "heartbeat", lagMs: 0 });
+    for (const lagMs of [-1, Number.NaN, Number.POSITIVE_INFINITY, "5", undefined]) {
+      expect(parseFromWorker({ unicluster: 1, type: "heartbeat", lagMs }), String(lagMs)).toBeNull();
+    }
+  });
+
   it("error with only a message gets a default name and no code or port", () => {
     expect(parseFromWorker({ unicluster: 1, type: "error", fatal: false, error: { message: "boom" } })).toEqual({
       unicluster: 1,
@@ -164,9 +172,9 @@ describe("the listen policy a worker is told (parsePolicy)", () => {
   } as const;
 
   it("round-trips through the worker's environment exactly, private variables and all", () => {
-    const env: Record<string, string | undefined> = workerEnv({ id: 3, readyOn: "message", primaryPid: "42", policy }, "reuseport");
+    const env: Record<string, string | undefined> = workerEnv({ id: 3, readyOn: "message", primaryPid: "42", policy, heartbeatMs: 250 }, "reuseport");
     expect(env).toMatchObject({ UNICLUSTER_WORKER_ID: "3", NODE_APP_INSTANCE: "2", UNICLUSTER_STRATEGY: "reuseport" });
-    expect(takeWorkerEnv(env)).toEqual({ id: 3, readyOn: "message", primaryPid: "42", policy });
+    expect(takeWorkerEnv(env)).toEqual({ id: 3, readyOn: "message", primaryPid: "42", policy, heartbeatMs: 250 });
     // Taken out, so what the worker starts never reads them; the public ones stay for the app.
     for (const k of PRIVATE_VARS) expect(env[k]).toBeUndefined();
     expect(env.UNICLUSTER_STRATEGY).toBe("reuseport");
@@ -182,8 +190,16 @@ describe("the listen policy a worker is told (parsePolicy)", () => {
     expect(parsePolicy(text({ ...policy, lingerMs: -1 }))).toBeUndefined();
     expect(parsePolicy(text({ ...policy, idleWindowMs: "1000" }))).toBeUndefined();
     expect(parsePolicy(text({ ...policy, forkedByCluster: undefined }))).toBeUndefined();
-    const env = { ...workerEnv({ id: 1, readyOn: "listen", primaryPid: "42", policy }, "cluster"), UNICLUSTER_POLICY: text({ ...policy, netGuard: "yes" }) };
+    const env = { ...workerEnv({ id: 1, readyOn: "listen", primaryPid: "42", policy, heartbeatMs: 0 }, "cluster"), UNICLUSTER_POLICY: text({ ...policy, netGuard: "yes" }) };
     expect(takeWorkerEnv(env)).toBe("malformed");
+    const beat = { ...workerEnv({ id: 1, readyOn: "listen", primaryPid: "42", policy, heartbeatMs: 0 }, "cluster"), UNICLUSTER_HEARTBEAT_MS: "soon" };
+    expect(takeWorkerEnv(beat)).toBe("malformed");
+  });
+
+  it("a launcher from before the watchdog sets no heartbeat: the worker sends none", () => {
+    const env: Record<string, string | undefined> = workerEnv({ id: 1, readyOn: "listen", primaryPid: "42", policy, heartbeatMs: 100 }, "cluster");
+    delete env.UNICLUSTER_HEARTBEAT_MS;
+    expect(takeWorkerEnv(env)).toMatchObject({ id: 1, heartbeatMs: 0 });
   });
 
   it("a process without the launcher's private variables is no worker", () => {

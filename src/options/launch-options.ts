@@ -83,4 +83,11 @@ export interface LaunchOptions {
   worker?: () => unknown;
   /** Same-file mode: run once in the primary. */
   primary?: () => unknown;
+  /**
+   * Milliseconds (or "30s") a ready worker's event loop may go without a heartbeat (an infinite
+   * loop, a sync call that never returns) before it is replaced: its replacement starts, then
+   * it is SIGKILLed. A merely slow loop (lag well under this) is never touched. 0 turns the
+   * watchdog off (no heartbeats at all). At least 500 unless 0. Default 30000.
+   */
+  watchdog?: number | string;
 }

@@ -55,9 +55,9 @@ function choice(name: string, row: OptionRow, value: unknown): string {
 
 /** The row's lower bound on a duration: refused below it, or raised to it. */
 function bounded(name: string, row: OptionRow, ms: number): number {
-  if (row.min === undefined || ms >= row.min) return ms;
+  if (row.min === undefined || ms >= row.min || (ms === 0 && row.zeroIsOff)) return ms;
   if (row.belowMin === "clamp") return row.min;
-  throw usageError(`${name} must be at least ${row.min} ms`);
+  throw usageError(`${name} must be ${row.zeroIsOff ? "0 (off) or " : ""}at least ${row.min} ms`);
 }
 
 function resolveRow(key: keyof LaunchOptions, row: OptionRow, opts: LaunchOptions, cores: number, names: OptionNames): unknown {

@@ -42,6 +42,8 @@ export interface OptionRow {
   /** The smallest value taken; below it the value is refused, or raised to it with `clamp`. */
   readonly min?: number;
   readonly belowMin?: "refuse" | "clamp";
+  /** 0 turns the option off: taken, though below `min`. */
+  readonly zeroIsOff?: boolean;
   /** A choice's values, the default first. */
   readonly values?: readonly string[];
   /** A choice's refusal of `value` as [message, hint], where the generic one reads badly. */
@@ -173,6 +175,18 @@ export const OPTIONS = {
   signals: { kind: "api", doc: "install SIGINT/SIGTERM handlers that stop the cluster" },
   worker: { kind: "api", doc: "same-file mode: run in each worker" },
   primary: { kind: "api", doc: "same-file mode: run once in the primary" },
+  // Below half a second a GC pause or a busy core would pass for a hang: refused, not raised.
+  watchdog: {
+    kind: "duration",
+    unit: "ms",
+    default: 30_000,
+    min: 500,
+    belowMin: "refuse",
+    zeroIsOff: true,
+    cli: { flag: "watchdog", arg: "<ms>" },
+    help: "replace a worker whose event loop sends no heartbeat this long (0: off)",
+    doc: "replace (new first, then SIGKILL) a worker whose event loop sent no heartbeat for this long: an infinite loop, a sync call that never returns; `0` turns it off",
+  },
 } as const satisfies { readonly [K in keyof LaunchOptions]-?: OptionRow };
 
 export type OptionKey = keyof typeof OPTIONS;

@@ -85,6 +85,16 @@ export interface MemoryEvent {
   readonly limit: number;
 }
 
+/** A ready worker's event loop sent no heartbeat for longer than `watchdog` (primary/watchdog.ts). */
+export interface WorkerHungEvent {
+  readonly id: number;
+  readonly pid: number | undefined;
+  /** Milliseconds since its last heartbeat (or since it became ready, if none came). */
+  readonly stuckMs: number;
+  /** The limit it passed (`watchdog`), ms. */
+  readonly watchdog: number;
+}
+
 export interface ClusterEvents {
   "worker:start": [WorkerStartEvent];
   "worker:ready": [WorkerReadyEvent];
@@ -100,6 +110,8 @@ export interface ClusterEvents {
   scale: [ScaleEvent];
   /** A worker stayed over `maxMemory`; a replacement is started. */
   "memory:replace": [MemoryEvent];
+  /** A worker's event loop is blocked past `watchdog`: a replacement starts, then it is SIGKILLed (a `worker:restart` follows). */
+  "worker:hung": [WorkerHungEvent];
   /** Every initial worker is ready. */
   ready: [];
   /** All workers are gone; the cluster is finished. */

@@ -17,6 +17,7 @@ import type { ClusterEvents, CloseResult } from "./events.js";
 import type { LaunchPlan } from "./plan.js";
 import { drainOutput } from "./output.js";
 import { watchMemory } from "./memory.js";
+import { watchHeartbeats } from "./watchdog.js";
 import { Reloader } from "./reload.js";
 import { installSignals } from "./signals.js";
 import { Supervisor } from "./supervisor.js";
@@ -90,10 +91,12 @@ export class PrimaryCluster extends EventEmitter<ClusterEvents> implements Clust
         this.supervisor = sup;
         this.reloader = new Reloader(sup, plan.options.reloadBatch, log);
         const stopMemory = plan.options.maxMemory ? watchMemory(sup, this.reloader, plan.options.maxMemory, plan.options.memoryInterval, log) : () => {};
+        const stopWatchdog = plan.options.watchdog ? watchHeartbeats(sup, { watchdog: plan.options.watchdog, minUptime: plan.options.minUptime, log }) : () => {};
         void sup.closed.then(async (r) => {
           // Signals off first: a second Ctrl-C while a slow reader holds the drain ends at once.
           removeSignals();
           stopMemory();
+          stopWatchdog();
           await drainOutput(plan.options.grace);
           settle(r);
         });

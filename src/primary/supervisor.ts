@@ -9,7 +9,7 @@ import type { EventEmitter } from "node:events";
 import process from "node:process";
 import { UniclusterError } from "../errors.js";
 import type { ResolvedOptions } from "../options.js";
-import { type ErrorInfo, type ShutdownReason, workerEnv } from "../protocol.js";
+import { type ErrorInfo, heartbeatInterval, type ShutdownReason, workerEnv } from "../protocol.js";
 import type { Spawner } from "../strategy/types.js";
 import { restartDelay } from "./backoff.js";
 import type { ClusterEvents, CloseResult } from "./events.js";
@@ -115,7 +115,7 @@ export class Supervisor {
   spawnInto(slot: Slot, role: "worker" | "incoming"): WorkerRecord | undefined {
     const env = {
       ...this.config.env,
-      ...workerEnv({ id: slot.id, readyOn: this.opts.readyOn, primaryPid: String(process.pid), policy: this.config.spawner.policy }, this.config.spawner.name),
+      ...workerEnv({ id: slot.id, readyOn: this.opts.readyOn, primaryPid: String(process.pid), policy: this.config.spawner.policy, heartbeatMs: heartbeatInterval(this.opts.watchdog) }, this.config.spawner.name),
     };
     let proc;
     try {
@@ -225,13 +225,17 @@ export class Supervisor {
     }, delay);
   }
 
-  /** Makes the slot's ready replacement its worker and asks the old one to drain. */
-  promote(slot: Slot): WorkerRecord | undefined {
+  /**
+   * Makes the slot's ready replacement its worker and asks the old one to drain, or SIGKILLs it
+   * (`"kill"`: a hung worker cannot drain, watchdog.ts).
+   */
+  promote(slot: Slot, how: "drain" | "kill" = "drain"): WorkerRecord | undefined {
     const old = slot.worker;
     slot.worker = slot.incoming;
     slot.incoming = undefined;
     if (slot.worker) this.recoverWhenSteady(slot, slot.worker);
-    if (old) this.stopWorker(old, "reload");
+    if (old && how === "kill") old.kill();
+    else if (old) this.stopWorker(old, "reload");
     return old;
   }
 

@@ -48,6 +48,14 @@ export class WorkerRecord {
   address?: ListenAddress;
   /** Consecutive memory samples over the limit. */
   overMemory = 0;
+  /** The latest event-loop lag the worker reported in a heartbeat, seconds (worker/heartbeat.ts). */
+  lagSeconds?: number;
+  /**
+   * When its latest heartbeat arrived, or when it became ready if none since (`performance.now()`
+   * ms: a monotonic clock, so a wall-clock step kills nobody). Undefined before ready: a slow
+   * start is the ready timeout's business. The watchdog reads it (watchdog.ts).
+   */
+  lastHeartbeat?: number;
   /** Malformed protocol messages seen (warned about once per worker). */
   private malformed = 0;
   /** Resolves true once ready, false if the worker exits (or is killed) before. */
@@ -159,8 +167,12 @@ export class WorkerRecord {
       if (msg.fatal) this.proc.send(errorAck(this.hooks.firstShowing(msg.error)));
     } else if (msg.type === "listening") {
       this.address ??= msg.address;
+    } else if (msg.type === "heartbeat") {
+      this.lagSeconds = msg.lagMs / 1000;
+      if (this.ready) this.lastHeartbeat = performance.now();
     } else if (!this.ready) {
       this.ready = true;
+      this.lastHeartbeat = performance.now();
       this.settle(true);
       this.hooks.onReady(this);
     }

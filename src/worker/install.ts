@@ -18,6 +18,7 @@ import { getWorkerState, thisWorker, type ShutdownContext, type ShutdownHook, ty
 import { setWorkerState } from "./identity.js";
 import { quirksFor } from "./runtimes/index.js";
 import { drainAll } from "./drain.js";
+import { startHeartbeat } from "./heartbeat.js";
 import { patchNodeListen } from "./listen-patch.js";
 
 /** When the primary vanished, how long the worker may spend draining before it exits anyway. */
@@ -35,7 +36,7 @@ export function installWorker(): WorkerControl {
   if (existing) return existing;
 
   // The strategy decided in the primary; the worker only carries it out (strategy/*.ts).
-  const { id, readyOn, primaryPid, policy } = thisWorker() ?? { id: 0, readyOn: "listen", primaryPid: "", policy: NO_POLICY };
+  const { id, readyOn, primaryPid, policy, heartbeatMs } = thisWorker() ?? { id: 0, readyOn: "listen", primaryPid: "", policy: NO_POLICY, heartbeatMs: 0 };
   const runtime = detectRuntime();
   const quirks = quirksFor(runtime);
 
@@ -153,6 +154,8 @@ export function installWorker(): WorkerControl {
   process.on("unhandledRejection", onUnhandledRejection);
   // The IPC channel is referenced only while something needs it (channel.ts): a script that
   // ends without a server exits, as it would outside unicluster.
+  // The watchdog's heartbeat (heartbeat.ts); its timer is unreferenced too.
+  startHeartbeat(heartbeatMs);
 
   setWorkerState(state);
   return state;

@@ -24,7 +24,7 @@ afterEach(() => {
 function envFor(strategy: StrategyName): Record<string, string> {
   const rt = { name: "node" as const, version: CELLS.node24!.version, platform: process.platform, arch: process.arch, execPath: CELLS.node24!.bin };
   const policy = STRATEGIES[strategy].policy({ rt, caps: capabilitiesOf(rt), adapter: adapterFor(rt), grace: 10_000 });
-  return workerEnv({ id: 1, readyOn: "listen", primaryPid: String(process.pid), policy }, strategy);
+  return workerEnv({ id: 1, readyOn: "listen", primaryPid: String(process.pid), policy, heartbeatMs: 0 }, strategy);
 }
 
 function startWorker(strategy: StrategyName, port: number) {
