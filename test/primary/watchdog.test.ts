@@ -1,0 +1,51 @@
+/**
+ * The watchdog (issue 12 item 2; src/primary/watchdog.ts, src/worker/heartbeat.ts): real
+ * workers, real hangs (`for (;;);` in a request handler), on each runtime and strategy.
+ */
+import { describe, expect, it } from "vitest";
+import { CELLS, STRATEGY_CASES } from "../_helpers/cells.js";
+import { get, tryGet } from "../_helpers/net.js";
+import { isAlive } from "../_helpers/proc.js";
+import { stopCleanly, launchCluster } from "../_helpers/cluster.js";
+import { fixture } from "../_helpers/cells.js";
+import { HUNG_LINE, hangOne, hungWorkerReplaced } from "../_helpers/watchdog.js";
+
+// node24's cluster differs from node20's only in version: the other four cover each strategy
+// on each runtime.
+const cases = STRATEGY_CASES.filter(([id, s]) => !(id === "node24" && s === "cluster"));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe.each(cases)("%s %s: the watchdog", (id, strategy) => {
+  const cell = CELLS[id]!;
+
+  it("a worker hung in an infinite loop is replaced new-first and SIGKILLed; the other serves throughout; exit 0 later", async () => {
+    await hungWorkerReplaced(cell, strategy, "http-cjs.cjs", 1000);
+  });
+
+  it("--watchdog 0 never kills: the hung worker is still there well past any watchdog", async () => {
+    const { proc, pids, poll } = await hangOne(cell, strategy, "http-cjs.cjs", 0);
+    // Waiting for an event that must not come: 3 s is three times the watchdog the test above
+    // sees fire, and 0 sends no heartbeat at all, so a watchdog still on would fire within it.
+    await sleep(3000);
+    await poll.stop();
+    expect(proc.output()).not.toMatch(HUNG_LINE);
+    for (const pid of pids) expect(isAlive(pid), `worker ${pid}`).toBe(true);
+    // One of them is really hung: only the other one answered since.
+    expect(new Set(poll.answers.slice(-5).map((a) => a.pid)).size, proc.output()).toBe(1);
+  });
+
+  it("a worker that blocks its loop 1.5 s under --watchdog 5000 is slow, not hung: never killed", async () => {
+    const { port, proc, workers } = await launchCluster(cell, fixture("http-cjs.cjs"), { strategy, flags: ["--watchdog", "5000"] });
+    const t0 = Date.now();
+    const blocked = await get(port, "/block?ms=1500", 10_000);
+    expect(blocked.status).toBe(200);
+    const pid = blocked.json!.pid as number;
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(1500);
+    // Past the 5 s a silent worker would have had since the block began.
+    await sleep(Math.max(0, t0 + 5500 - Date.now()));
+    expect(proc.output()).not.toMatch(/ hung: /);
+    expect(isAlive(pid)).toBe(true);
+    expect((await tryGet(port))?.status).toBe(200);
+    await stopCleanly(proc, workers.keys());
+  });
+});
