@@ -1,8 +1,9 @@
 /**
  * The short suite every matrix cell runs (issue 10): --explain, 2 workers answer, a SIGKILLed
  * worker is replaced, an in-flight request survives SIGTERM (exit 0), SIGHUP reloads without a
- * failed request, the launcher's SIGKILL leaves no worker. In the strategy `auto` picks, with the
- * cell's first app; plus "2 workers answer" for the other strategies and native-server apps.
+ * failed request, the launcher's SIGKILL leaves no worker, a hung worker is replaced (--watchdog).
+ * In the strategy `auto` picks, with the cell's first app; plus "2 workers answer" for the other
+ * strategies and native-server apps.
  * The long suite (_suite.ts) stays on the newest of each runtime and the original cells.
  */
 import { describe, expect, it } from "vitest";
@@ -12,6 +13,7 @@ import { distinctWorkers, freePort, tryGet } from "../_helpers/net.js";
 import { isAlive, start, until } from "../_helpers/proc.js";
 import { recordExplain, recordResults } from "../_helpers/results.js";
 import { reloadScenario } from "../_helpers/scenario.js";
+import { hungWorkerReplaced } from "../_helpers/watchdog.js";
 
 export function shortSuite(cell: Cell): void {
   describe.runIf(inMatrix(cell.id))(`${cell.id} (${cell.runtime} ${cell.version}): short suite`, () => {
@@ -90,6 +92,8 @@ export function shortSuite(cell: Cell): void {
       await proc.exited();
       expect(await tryGet(port)).toBeNull();
     });
+
+    it(`${app}: a worker hung in an infinite loop is replaced (--watchdog 1000), the other serves throughout`, () => hungWorkerReplaced(cell, strategy, app, 1000));
 
     // The other strategies, and the runtime's own server, at least serve.
     for (const s of Object.keys(cell.apps) as StrategyName[]) {

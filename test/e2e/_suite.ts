@@ -11,6 +11,7 @@ import { inflightSurvivesStop, startCluster, stopCleanly } from "../_helpers/clu
 import { isAlive, start, until } from "../_helpers/proc.js";
 import { reloadScenario } from "../_helpers/scenario.js";
 import { recordExplain, recordResults } from "../_helpers/results.js";
+import { hungWorkerReplaced } from "../_helpers/watchdog.js";
 
 export function runtimeSuite(cell: Cell): void {
   const strategies = Object.keys(cell.apps) as StrategyName[];
@@ -149,6 +150,12 @@ export function runtimeSuite(cell: Cell): void {
         expect(p.stderr()).toMatch(/cannot run a TypeScript entry as is: http-ts\.ts\n {2}hint: use Node >= 22\.18/);
       });
     }
+  });
+
+  describe(`${cell.id}: watchdog`, () => {
+    recordResults(cell);
+    const app = cell.apps[cell.auto]![0]!;
+    it(`${app}: a worker hung in an infinite loop is replaced (--watchdog 1000), the other serves throughout`, () => hungWorkerReplaced(cell, cell.auto, app, 1000));
   });
 
   describe(`${cell.id}: library`, () => {
