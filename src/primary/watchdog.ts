@@ -61,7 +61,7 @@ async function replaceHung(sup: Supervisor, slot: Slot, w: WorkerRecord, stuckMs
   // A reload already starting this slot's replacement: that one takes over, the hung one goes now.
   const incoming = slot.incoming ? undefined : sup.spawnInto(slot, "incoming");
   const ok = incoming ? await incoming.settled : false;
-  if (ok && slot.incoming === incoming && !sup.isStopping) sup.promote(slot, "kill");
+  if (ok && slot.incoming === incoming && !slot.removed && !sup.isStopping) sup.promote(slot, "kill");
   if (!w.gone) w.kill();
   await w.exited;
   // The replacement failed (its exit was logged): the slot restarts as after a crash.

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { CELLS, STRATEGY_CASES } from "../_helpers/cells.js";
 import { get, tryGet } from "../_helpers/net.js";
 import { isAlive } from "../_helpers/proc.js";
-import { stopCleanly, launchCluster } from "../_helpers/cluster.js";
+import { launchCluster, stopCleanly } from "../_helpers/cluster.js";
 import { fixture } from "../_helpers/cells.js";
 import { HUNG_LINE, hangOne, hungWorkerReplaced } from "../_helpers/watchdog.js";
 
@@ -47,5 +47,24 @@ describe.each(cases)("%s %s: the watchdog", (id, strategy) => {
     expect(isAlive(pid)).toBe(true);
     expect((await tryGet(port))?.status).toBe(200);
     await stopCleanly(proc, workers.keys());
+  });
+});
+
+// The primary's own rules, the same on every runtime: one cell.
+describe("node24 reuseport: what the watchdog leaves to --grace", () => {
+  it("a worker whose loop blocks while it drains (reload, then stop) is killed at --grace, never named hung", async () => {
+    const { port, proc, workers } = await launchCluster(CELLS.node24!, fixture("hang-on-shutdown.cjs"), { workers: 1, strategy: "reuseport", flags: ["--watchdog", "1000", "--grace", "2500"] });
+    const [old] = [...workers.keys()];
+    proc.child.kill("SIGHUP");
+    await proc.waitFor(new RegExp(`draining ${old}`), 15_000);
+    await proc.waitFor(new RegExp(`worker 1 \\(pid ${old}\\) still running after 2500 ms grace; killing it`), 10_000);
+    await proc.waitFor(/reload finished/, 10_000);
+    const fresh = (await tryGet(port))?.json?.pid as number;
+    proc.child.kill("SIGTERM");
+    await proc.waitFor(new RegExp(`draining ${fresh}`), 15_000);
+    // Grace expired during the final stop: exit 1 (E_GRACE_EXPIRED), after 2.5 s with no heartbeat.
+    expect((await proc.exited(15_000)).code, proc.output()).toBe(1);
+    expect(proc.output().match(/still running after 2500 ms grace/g)?.length, proc.output()).toBe(2);
+    expect(proc.output()).not.toMatch(/ hung: /);
   });
 });
