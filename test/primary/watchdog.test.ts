@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { CELLS, STRATEGY_CASES } from "../_helpers/cells.js";
-import { get, tryGet } from "../_helpers/net.js";
-import { isAlive } from "../_helpers/proc.js";
+import { distinctWorkers, freePort, get, tryGet } from "../_helpers/net.js";
+import { isAlive, start, until } from "../_helpers/proc.js";
 import { launchCluster, stopCleanly } from "../_helpers/cluster.js";
 import { fixture } from "../_helpers/cells.js";
 import { HUNG_LINE, hangOne, hungWorkerReplaced } from "../_helpers/watchdog.js";
@@ -66,5 +66,26 @@ describe("node24 reuseport: what the watchdog leaves to --grace", () => {
     expect((await proc.exited(15_000)).code, proc.output()).toBe(1);
     expect(proc.output().match(/still running after 2500 ms grace/g)?.length, proc.output()).toBe(2);
     expect(proc.output()).not.toMatch(/ hung: /);
+  });
+});
+
+describe("node24: the watchdog through the library", () => {
+  it("watchdog: 1000 emits worker:hung (id, pid, stuckMs, watchdog), then worker:restart, and a replacement is ready in that slot", async () => {
+    const port = await freePort();
+    const p = start(...CELLS.node24!.run(fixture("library-watchdog.mjs")), { env: { PORT: String(port) } });
+    await p.waitFor(/all ready/, 20_000);
+    const pids = [...(await distinctWorkers(port, 2)).keys()];
+    get(port, "/hang", 60_000).catch(() => {});
+    const hung = JSON.parse((await p.waitFor(/event hung (\{.*\})/, 15_000))[1]!) as { id: number; pid: number; stuckMs: number; watchdog: number };
+    expect(pids).toContain(hung.pid);
+    expect(hung.watchdog).toBe(1000);
+    expect(hung.stuckMs).toBeGreaterThanOrEqual(1000);
+    expect(hung.stuckMs).toBeLessThan(6000);
+    const restart = JSON.parse((await p.waitFor(/event restart (\{.*\})/, 5_000))[1]!) as { id: number; delay: number; attempt: number };
+    expect(restart).toMatchObject({ id: hung.id, delay: 0 });
+    const fresh = Number((await p.waitFor(new RegExp(`event ready ${hung.id} (?!${hung.pid})(\\d+)`), 15_000))[1]);
+    await until(() => !isAlive(hung.pid), 10_000, "the hung worker to be gone");
+    await stopCleanly(p, [...pids, fresh]);
+    expect(p.stdout()).toContain("closed 0");
   });
 });
