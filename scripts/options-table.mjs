@@ -8,7 +8,6 @@
 // The schema is TypeScript: esbuild (tsup's own bundler, already installed) bundles it in memory
 // and the result is imported from a data: URL; nothing is written but README.md.
 // Only the text between the two markers in README.md is generated.
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
