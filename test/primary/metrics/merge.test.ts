@@ -34,7 +34,7 @@ describe("merge: prom-client's cluster semantics", () => {
     const jsons = await Promise.all([1, 2, 3].map((n) => workerRegistry(n).getMetricsAsJSON()));
     const theirs = AggregatorRegistry.aggregate(jsons as never);
     const ours = mergeFamilies(jsons.map((j) => parseMetricFamilies(JSON.parse(JSON.stringify(j)))!));
-    const normal = (families: Array<{ name: string; type: string; help: string; values: Array<{ value: number; labels: object; metricName?: string }> }>) =>
+    const normal = (families: ReadonlyArray<{ name: string; type: string; help: string; values: ReadonlyArray<{ value: number; labels: object; metricName?: string }> }>) =>
       families.map((f) => ({
         name: f.name,
         type: String(f.type),
