@@ -143,6 +143,14 @@ describe("--metrics: the endpoints on a running cluster", () => {
 });
 
 describe("--metrics: where it listens, and what it refuses", () => {
+  it("node:http is loaded only for --metrics: no static import of it in the launcher's or the library's bundle", () => {
+    for (const bundle of ["cli-main.js", "index.js", "index.cjs"]) {
+      const text = readFileSync(path.join(ROOT, "dist", bundle), "utf8");
+      expect(text, bundle).not.toMatch(/from ["']node:http["']|require\(["']node:http["']\)/);
+      expect(text, bundle).toContain('import("node:http")');
+    }
+  });
+
   it("127.0.0.1 unless a host is given; another host only when given", async () => {
     const mport = await freePort();
     const a = await launchCluster(node, fixture("http-cjs.cjs"), { flags: ["--metrics", String(mport)], workers: 1 });
