@@ -4,7 +4,7 @@
  * per request reads exactly the number of requests, whichever worker served them.
  */
 import { describe, expect, it } from "vitest";
-import { CELLS, STRATEGY_CASES } from "../../_helpers/cells.js";
+import { CELLS, STRATEGY_CASES, type StrategyName } from "../../_helpers/cells.js";
 import { launchCluster, stopCleanly } from "../../_helpers/cluster.js";
 import { fixture } from "../../_helpers/cells.js";
 import { promtool, samples, scrape } from "../../_helpers/metrics.js";
@@ -38,6 +38,34 @@ describe("shareMetrics(registry): merged across workers", () => {
       // The launcher's own metrics come first, each family once.
       expect(m.body.indexOf("unicluster_workers")).toBeLessThan(m.body.indexOf("app_requests_total"));
       await stopCleanly(proc, workers.keys());
+    });
+  }
+
+  // The runtime's own server, each in the strategies its runtime shares it with; and Deno's
+  // node:cluster, whose round-robin may hand one worker nothing (shared/RUNTIMES.md), so there
+  // the sum is checked whatever the spread.
+  const NATIVE: ReadonlyArray<readonly [string, StrategyName, string]> = [
+    ["bun", "reuseport", "metrics-serve.mjs"],
+    ["bun", "cluster", "metrics-serve.mjs"],
+    ["bun1.1", "reuseport", "metrics-serve.mjs"],
+    ["deno", "reuseport", "metrics-serve.mjs"],
+    ["deno", "cluster", "metrics-app.cjs"],
+  ];
+  for (const [id, strategy, app] of NATIVE) {
+    const cell = CELLS[id]!;
+    it(`${id} ${strategy} ${app}: ${REQUESTS} requests read exactly ${REQUESTS}`, async () => {
+      const mport = await freePort();
+      const unbalanced = cell.runtime === "deno" && strategy === "cluster";
+      const { port, proc } = await launchCluster(cell, fixture(app), { strategy, flags: ["--metrics", String(mport)], ready: unbalanced ? "log" : "answers" });
+      const served = new Set<number>();
+      for (let i = 0; i < REQUESTS; i++) served.add((await get(port, "/count")).json!.pid as number);
+      if (!unbalanced) expect(served.size).toBe(2);
+      const s = samples((await scrape(mport)).body);
+      expect(s.get('app_requests_total{route="/count"}')).toBe(REQUESTS);
+      expect(s.get('unicluster_workers{state="ready"}')).toBe(2);
+      expect(s.get("unicluster_metrics_scrape_missing_workers")).toBe(0);
+      const pids = [...proc.stderr().matchAll(/worker \d \(pid (\d+)\) started/g)].map((m) => Number(m[1]));
+      await stopCleanly(proc, pids);
     });
   }
 
