@@ -9,6 +9,7 @@ import { launchCluster, stopCleanly } from "../../_helpers/cluster.js";
 import { fixture } from "../../_helpers/cells.js";
 import { promtool, samples, scrape } from "../../_helpers/metrics.js";
 import { freePort, get } from "../../_helpers/net.js";
+import { start } from "../../_helpers/proc.js";
 
 const REQUESTS = 40;
 
@@ -70,6 +71,12 @@ describe("shareMetrics(registry): merged across workers", () => {
   }
 
   const node = CELLS.node20!;
+
+  it("library, same-file mode: launch({ metrics }) serves what each worker shares, summed", async () => {
+    const p = start(...node.run(fixture("library-metrics.mjs")), { env: { PORT: String(await freePort()), MPORT: String(await freePort()) } });
+    expect((await p.exited(30_000)).code, p.output()).toBe(0);
+    expect(p.stdout()).toBe("series same_file_total 2\nclosed 0\n");
+  });
 
   it("workers that share nothing add nothing, and the scrape does not wait for them", async () => {
     const mport = await freePort();
