@@ -83,4 +83,10 @@ export interface LaunchOptions {
   worker?: () => unknown;
   /** Same-file mode: run once in the primary. */
   primary?: () => unknown;
+  /**
+   * Serve `/metrics` (Prometheus text format), `/livez` and `/readyz` (also `/healthz`) from the
+   * launcher: a port (`9091`, on 127.0.0.1) or `"host:port"` (`"0.0.0.0:9091"`, `"[::1]:9091"`).
+   * A port in use fails the start (E_PORT_IN_USE) before any worker starts. Default: not served.
+   */
+  metrics?: number | string;
 }

@@ -3,7 +3,7 @@
  * messages read, its readiness deadline kept, its exit reported once. Several may share a slot
  * for a moment (a replacement starting while the old one drains during a reload).
  */
-import { errorAck, type ErrorInfo, isProtocolMessage, type ListenAddress, parseFromWorker, type ShutdownReason, toWorker } from "../protocol.js";
+import { errorAck, type ErrorInfo, type FromWorker, isProtocolMessage, type ListenAddress, parseFromWorker, type ShutdownReason, toWorker } from "../protocol.js";
 import type { ChildHandle } from "../strategy/types.js";
 
 export interface WorkerHooks {
@@ -48,6 +48,8 @@ export class WorkerRecord {
   address?: ListenAddress;
   /** Consecutive memory samples over the limit. */
   overMemory = 0;
+  /** Where this worker's answers to a metrics scrape go (primary/metrics/collect.ts sets it). */
+  onMetrics?: (reply: Extract<FromWorker, { type: "metrics" }>) => void;
   /** Malformed protocol messages seen (warned about once per worker). */
   private malformed = 0;
   /** Resolves true once ready, false if the worker exits (or is killed) before. */
@@ -159,6 +161,8 @@ export class WorkerRecord {
       if (msg.fatal) this.proc.send(errorAck(this.hooks.firstShowing(msg.error)));
     } else if (msg.type === "listening") {
       this.address ??= msg.address;
+    } else if (msg.type === "metrics") {
+      this.onMetrics?.(msg);
     } else if (!this.ready) {
       this.ready = true;
       this.settle(true);
