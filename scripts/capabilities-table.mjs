@@ -9,11 +9,12 @@
 //   node scripts/capabilities-table.mjs --check  exit 1 when README.md differs (CI)
 //
 // Only the text between the two markers in README.md is generated.
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
+import { writeReadmeSection } from "./readme-section.mjs";
 import { MATRIX } from "./runtimes.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -68,21 +69,4 @@ function table() {
   ].join("\n");
 }
 
-const readme = readFileSync(README, "utf8");
-const a = readme.indexOf(BEGIN);
-const b = readme.indexOf(END);
-if (a < 0 || b < a) {
-  console.error(`capabilities-table: README.md has no ${BEGIN} ... ${END} markers`);
-  process.exit(1);
-}
-const next = `${readme.slice(0, a + BEGIN.length)}\n${table()}\n${readme.slice(b)}`;
-if (process.argv.includes("--check")) {
-  if (next !== readme) {
-    console.error("capabilities-table: README.md's table differs from the test results; run `node scripts/capabilities-table.mjs`");
-    process.exit(1);
-  }
-  console.error("capabilities-table: README.md matches the test results");
-} else {
-  writeFileSync(README, next);
-  console.error("capabilities-table: README.md updated");
-}
+writeReadmeSection({ readme: README, begin: BEGIN, end: END, name: "capabilities-table", what: "the test results", body: table() });

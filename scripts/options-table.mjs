@@ -8,10 +8,10 @@
 // The schema is TypeScript: esbuild (tsup's own bundler, already installed) bundles it in memory
 // and the result is imported from a data: URL; nothing is written but README.md.
 // Only the text between the two markers in README.md is generated.
-import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
+import { writeReadmeSection } from "./readme-section.mjs";
 import { build } from "esbuild";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -52,21 +52,4 @@ function table({ OPTION_ROWS, CLI_COMMANDS }) {
   return ["| option | meaning | default |", "|---|---|---|", ...options, ...commands].join("\n");
 }
 
-const readme = readFileSync(README, "utf8");
-const a = readme.indexOf(BEGIN);
-const b = readme.indexOf(END);
-if (a < 0 || b < a) {
-  console.error(`options-table: README.md has no ${BEGIN} ... ${END} markers`);
-  process.exit(1);
-}
-const next = `${readme.slice(0, a + BEGIN.length)}\n${table(await loadSchema())}\n${readme.slice(b)}`;
-if (process.argv.includes("--check")) {
-  if (next !== readme) {
-    console.error("options-table: README.md's options table differs from src/options/schema.ts; run `node scripts/options-table.mjs`");
-    process.exit(1);
-  }
-  console.error("options-table: README.md matches the options schema");
-} else {
-  writeFileSync(README, next);
-  console.error("options-table: README.md updated");
-}
+writeReadmeSection({ readme: README, begin: BEGIN, end: END, name: "options-table", what: "the options schema", body: table(await loadSchema()) });

@@ -23,6 +23,7 @@ export type {
 export type { ErrorInfo, ListenAddress } from "./protocol.js";
 export { UniclusterError, type ErrorCode } from "./errors.js";
 export { isWorker, onShutdown, ready, workerId, type ShutdownContext, type ShutdownHook } from "./worker/api.js";
+export { shareMetrics, type MetricsRegistry } from "./worker/share-metrics.js";
 export { detectRuntime, type RuntimeInfo, type RuntimeName } from "./runtime/detect.js";
 export { capabilitiesOf, type Capabilities, type Capability, type Feature } from "./runtime/capabilities.js";
 export { explain } from "./explain.js";

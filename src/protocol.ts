@@ -6,6 +6,7 @@
  */
 
 import type { ListenPolicy, ListenRule } from "./_types.js";
+import { type MetricFamily, parseMetricFamilies } from "./metrics-json.js";
 
 /**
  * What a worker is told through its environment: written by the supervisor, read once by the
@@ -127,6 +128,11 @@ export type FromWorker =
   | { unicluster: typeof PROTOCOL; type: "ready" }
   | { unicluster: typeof PROTOCOL; type: "error"; error: ErrorInfo; fatal: boolean }
   /**
+   * The answer to a `metrics-request` of the same `id`: the app's metrics (`shareMetrics()`), none
+   * if it shares none; `error` when its registry failed (then `metrics` is empty).
+   */
+  | { unicluster: typeof PROTOCOL; type: "metrics"; id: number; metrics: MetricFamily[]; error?: string }
+  /**
    * The worker's event loop is turning (worker/heartbeat.ts), sent every `heartbeatMs`. `lagMs`:
    * how late the timer that sent it fired, beyond its due time (event-loop lag).
    */
@@ -139,7 +145,9 @@ export type ToWorker =
    * cause has not been shown yet, so the worker lets the runtime print its stack trace; false:
    * already shown (another worker, an earlier restart), the worker exits 1 without it.
    */
-  | { unicluster: typeof PROTOCOL; type: "error-ack"; print: boolean };
+  | { unicluster: typeof PROTOCOL; type: "error-ack"; print: boolean }
+  /** A scrape of /metrics: the worker answers with a `metrics` message of the same `id`. */
+  | { unicluster: typeof PROTOCOL; type: "metrics-request"; id: number };
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -189,9 +197,19 @@ export function parseFromWorker(msg: unknown): FromWorker | null {
         },
       };
     }
+    case "metrics": {
+      const metrics = parseMetricFamilies(msg.metrics);
+      if (!isRequestId(msg.id) || !metrics || (msg.error !== undefined && typeof msg.error !== "string")) return null;
+      const error = typeof msg.error === "string" ? msg.error.slice(0, 2000) : undefined;
+      return error === undefined ? { unicluster: PROTOCOL, type: "metrics", id: msg.id, metrics } : { unicluster: PROTOCOL, type: "metrics", id: msg.id, metrics, error };
+    }
     default:
       return null;
   }
+}
+
+function isRequestId(v: unknown): v is number {
+  return typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
 }
 
 /** Validates a message from the primary; returns null for anything else. */
@@ -199,6 +217,7 @@ export function parseToWorker(msg: unknown): ToWorker | null {
   if (!isRecord(msg) || msg.unicluster !== PROTOCOL) return null;
   // A missing or malformed `print` reads as true: better a stack trace twice than never.
   if (msg.type === "error-ack") return { unicluster: PROTOCOL, type: "error-ack", print: msg.print !== false };
+  if (msg.type === "metrics-request") return isRequestId(msg.id) ? { unicluster: PROTOCOL, type: "metrics-request", id: msg.id } : null;
   if (msg.type !== "shutdown") return null;
   const reason = msg.reason === "reload" || msg.reason === "scale" ? msg.reason : "stop";
   return { unicluster: PROTOCOL, type: "shutdown", reason };
@@ -212,4 +231,8 @@ export function toWorker(reason: ShutdownReason): ToWorker {
 
 export function errorAck(print: boolean): ToWorker {
   return { unicluster: PROTOCOL, type: "error-ack", print };
+}
+
+export function metricsRequest(id: number): ToWorker {
+  return { unicluster: PROTOCOL, type: "metrics-request", id };
 }

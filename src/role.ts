@@ -33,6 +33,13 @@ export interface WorkerControl {
   markReady(source: "listen" | "message"): void;
   /** Starts the graceful stop; idempotent. */
   shutdown(reason: ShutdownContext["reason"]): Promise<void>;
+  /** The registry `shareMetrics()` gave: what this worker answers a scrape with (none: nothing). */
+  sharedMetrics?: MetricsRegistry;
+}
+
+/** What `shareMetrics()` takes: anything with prom-client's `Registry.getMetricsAsJSON()`. */
+export interface MetricsRegistry {
+  getMetricsAsJSON(): unknown;
 }
 
 /** This worker's environment as its entry claimed it; undefined in any other process. */

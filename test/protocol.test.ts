@@ -206,3 +206,19 @@ describe("the listen policy a worker is told (parsePolicy)", () => {
     expect(takeWorkerEnv({ UNICLUSTER_WORKER_ID: "1", UNICLUSTER_STRATEGY: "cluster" })).toBeUndefined();
   });
 });
+
+describe("the metrics scrape messages", () => {
+  const family = { name: "app_requests_total", help: "Requests.", type: "counter", aggregator: "sum", values: [{ value: 3, labels: { route: "/" } }] };
+  it("metrics-request carries a request id", () => {
+    expect(parseToWorker({ unicluster: 1, type: "metrics-request", id: 7 })).toEqual({ unicluster: PROTOCOL, type: "metrics-request", id: 7 });
+    expect(parseToWorker({ unicluster: 1, type: "metrics-request", id: -1 })).toBeNull();
+    expect(parseToWorker({ unicluster: 1, type: "metrics-request" })).toBeNull();
+  });
+  it("a metrics reply is its id and validated metric families; anything else is dropped", () => {
+    expect(parseFromWorker({ unicluster: 1, type: "metrics", id: 7, metrics: [family] })).toEqual({ unicluster: PROTOCOL, type: "metrics", id: 7, metrics: [family] });
+    expect(parseFromWorker({ unicluster: 1, type: "metrics", id: 7, metrics: [], error: "boom" })).toEqual({ unicluster: PROTOCOL, type: "metrics", id: 7, metrics: [], error: "boom" });
+    expect(parseFromWorker({ unicluster: 1, type: "metrics", id: 7, metrics: [{ ...family, type: "untyped" }] })).toBeNull();
+    expect(parseFromWorker({ unicluster: 1, type: "metrics", id: "7", metrics: [family] })).toBeNull();
+    expect(parseFromWorker({ unicluster: 1, type: "metrics", id: 7, metrics: "[]" })).toBeNull();
+  });
+});

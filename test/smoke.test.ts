@@ -45,6 +45,7 @@ describe("the packed tarball", () => {
     expect(esm).toBe(cjs);
     expect(esm).toContain("launch");
     expect(esm).toContain("onShutdown");
+    expect(esm).toContain("shareMetrics");
   });
 
   it("the bin runs a plain node:http app on 2 workers", async () => {

@@ -84,6 +84,12 @@ export interface LaunchOptions {
   /** Same-file mode: run once in the primary. */
   primary?: () => unknown;
   /**
+   * Serve `/metrics` (Prometheus text format), `/livez` and `/readyz` (also `/healthz`) from the
+   * launcher: a port (`9091`, on 127.0.0.1) or `"host:port"` (`"0.0.0.0:9091"`, `"[::1]:9091"`).
+   * A port in use fails the start (E_PORT_IN_USE) before any worker starts. Default: not served.
+   */
+  metrics?: number | string;
+  /**
    * Milliseconds (or "30s") a ready worker's event loop may go without a heartbeat (an infinite
    * loop, a sync call that never returns) before it is replaced: its replacement starts, then
    * it is SIGKILLed. A merely slow loop (lag well under this) is never touched. 0 turns the

@@ -8,6 +8,7 @@ import type { LaunchOptions } from "./launch-options.js";
 import { filePath, parseDuration, parseSize, wholeNumber } from "./parse.js";
 import { OPTION_ROWS, OPTIONS, type OptionRow, WORKER_BOUNDS } from "./schema.js";
 import { parseWorkers } from "./workers.js";
+import { type Endpoint, parseEndpoint } from "./endpoint.js";
 
 /** What each kind resolves to; kinds not listed (flag, api) are read where they are used. */
 interface ResolvedKind {
@@ -20,6 +21,8 @@ interface ResolvedKind {
   file: string | undefined;
   list: readonly string[];
   record: Readonly<Record<string, string>>;
+  /** Undefined: not served. */
+  endpoint: Endpoint | undefined;
 }
 
 type Schema = typeof OPTIONS;
@@ -80,6 +83,8 @@ function resolveRow(key: keyof LaunchOptions, row: OptionRow, opts: LaunchOption
       return [...((value as string[] | undefined) ?? [])];
     case "record":
       return { ...((value as Record<string, string> | undefined) ?? {}) };
+    case "endpoint":
+      return parseEndpoint(name, value);
     default:
       return undefined;
   }

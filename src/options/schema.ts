@@ -175,6 +175,13 @@ export const OPTIONS = {
   signals: { kind: "api", doc: "install SIGINT/SIGTERM handlers that stop the cluster" },
   worker: { kind: "api", doc: "same-file mode: run in each worker" },
   primary: { kind: "api", doc: "same-file mode: run once in the primary" },
+  metrics: {
+    kind: "endpoint",
+    defaultText: "none",
+    cli: { flag: "metrics", arg: "<port|host:port>" },
+    help: "serve /metrics, /livez, /readyz from the launcher (host: 127.0.0.1 unless given)",
+    doc: "serve Prometheus `/metrics` (the launcher's and, merged, the workers' `shareMetrics()`), `/livez` and `/readyz` (`/healthz`) from the launcher on this port or `host:port`; the host is `127.0.0.1` unless given (see [Metrics and health](#metrics-and-health))",
+  },
   // Below half a second a GC pause or a busy core would pass for a hang: refused, not raised.
   watchdog: {
     kind: "duration",

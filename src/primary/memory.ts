@@ -2,29 +2,11 @@
  * `maxMemory`: samples each worker's resident memory every `memoryInterval`; a worker above the
  * limit on two samples in a row (so one spike does not cost a restart) is replaced by the same
  * new-first procedure as a reload, so no request is lost.
- * RSS comes from /proc on Linux, else from `ps` (macOS, BSDs); where neither answers, nothing
- * is replaced and the first failure is logged once.
+ * RSS: rss.ts; where it cannot be read, nothing is replaced and the first failure is logged once.
  */
-import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
 import type { Reloader } from "./reload.js";
+import { readRss } from "./rss.js";
 import type { Supervisor } from "./supervisor.js";
-
-/** Resident set size of `pid` in bytes, or undefined if it cannot be read. */
-function readRss(pid: number): number | undefined {
-  try {
-    const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-    if (m) return Number(m[1]) * 1024;
-  } catch {
-    // Not Linux, or the process is gone: try ps.
-  }
-  try {
-    const kb = Number(execFileSync("ps", ["-o", "rss=", "-p", String(pid)], { encoding: "utf8", timeout: 2000 }).trim());
-    return Number.isFinite(kb) && kb > 0 ? kb * 1024 : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 function formatBytes(n: number): string {
   return n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(2)} GB` : `${Math.round(n / 1024 ** 2)} MB`;

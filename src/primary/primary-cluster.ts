@@ -21,6 +21,9 @@ import { watchHeartbeats } from "./watchdog.js";
 import { Reloader } from "./reload.js";
 import { installSignals } from "./signals.js";
 import { Supervisor } from "./supervisor.js";
+import type { MetricsServer } from "./metrics/server.js";
+
+declare const __VERSION__: string;
 
 /**
  * Runs the probes the chosen strategy needs (runtime/probe.ts) and, where a probe overrules the
@@ -83,8 +86,9 @@ export class PrimaryCluster extends EventEmitter<ClusterEvents> implements Clust
       : () => {};
     const ctx: StrategyContext = { rt: plan.runtime, caps: plan.capabilities, adapter: adapterFor(plan.runtime), grace: plan.options.grace };
     for (const warning of STRATEGIES[plan.choice.strategy].warnings(ctx)) log(`warning: ${warning}`);
-    startStrategy(plan).then(
-      ({ spawner, choice }) => {
+    const metrics = this.serveMetrics(log);
+    Promise.all([startStrategy(plan), metrics]).then(
+      ([{ spawner, choice }, metricsServer]) => {
         if (choice.strategy !== plan.choice.strategy) log(`a probe overruled the capability table: using ${choice.strategy} (${choice.why})`);
         this.choice = choice;
         const sup = new Supervisor({ events: this, spawner, options: plan.options, env: plan.env, log });
@@ -96,6 +100,7 @@ export class PrimaryCluster extends EventEmitter<ClusterEvents> implements Clust
           // Signals off first: a second Ctrl-C while a slow reader holds the drain ends at once.
           removeSignals();
           stopMemory();
+          metricsServer?.close();
           stopWatchdog();
           await drainOutput(plan.options.grace);
           settle(r);
@@ -106,10 +111,29 @@ export class PrimaryCluster extends EventEmitter<ClusterEvents> implements Clust
       },
       (err: unknown) => {
         removeSignals();
+        void metrics?.then((m) => m.close(), () => {});
         // A probe that leaves no strategy is the same usage error selectStrategy() gives (exit 2).
         const error = isUniclusterError(err) ? err : new UniclusterError("E_SPAWN", `could not set up the ${plan.choice.strategy} strategy: ${(err as Error).message}`, { cause: err });
         settle({ code: error.exitCode, error });
       },
+    );
+  }
+
+  /**
+   * `--metrics`: its server (metrics/server.ts, loaded only then) listens before any worker starts;
+   * the start fails if it cannot (E_PORT_IN_USE, or a usage error for an address it cannot use).
+   */
+  private serveMetrics(log: (line: string) => void): Promise<MetricsServer> | undefined {
+    const at = this.plan.options.metrics;
+    if (!at) return undefined;
+    return import("./metrics/server.js").then((m) =>
+      m.startMetricsServer(at, {
+        events: this,
+        build: { version: typeof __VERSION__ === "string" ? __VERSION__ : "dev", runtime: this.plan.runtime, strategy: () => this.choice.strategy },
+        supervisor: () => this.supervisor,
+        stopRequested: () => this.stopRequested !== undefined || this.abortError !== undefined,
+        log,
+      }),
     );
   }
 

@@ -83,6 +83,11 @@ export class Supervisor {
     return [...this.slots.values()].flatMap((s) => (s.worker ? [{ id: s.id, pid: s.worker.pid, ready: s.worker.ready }] : []));
   }
 
+  /** Every live worker process: slot workers, replacements starting, old ones draining. */
+  records(): readonly WorkerRecord[] {
+    return [...this.all];
+  }
+
   /** Slots failing past a give-up rule while others serve: id, what fails, since when (epoch ms). */
   degradedSlots(): Array<{ id: number; symptom: string; since: number }> {
     return [...this.slots.values()].flatMap((s) => (s.degraded ? [{ id: s.id, symptom: s.degraded.symptom, since: s.degraded.since }] : []));

@@ -3,7 +3,7 @@
  * messages read, its readiness deadline kept, its exit reported once. Several may share a slot
  * for a moment (a replacement starting while the old one drains during a reload).
  */
-import { errorAck, type ErrorInfo, isProtocolMessage, type ListenAddress, parseFromWorker, type ShutdownReason, toWorker } from "../protocol.js";
+import { errorAck, type ErrorInfo, type FromWorker, isProtocolMessage, type ListenAddress, parseFromWorker, type ShutdownReason, toWorker } from "../protocol.js";
 import type { ChildHandle } from "../strategy/types.js";
 
 export interface WorkerHooks {
@@ -48,6 +48,8 @@ export class WorkerRecord {
   address?: ListenAddress;
   /** Consecutive memory samples over the limit. */
   overMemory = 0;
+  /** Where this worker's answers to a metrics scrape go (primary/metrics/collect.ts sets it). */
+  onMetrics?: (reply: Extract<FromWorker, { type: "metrics" }>) => void;
   /** The latest event-loop lag the worker reported in a heartbeat, seconds (worker/heartbeat.ts). */
   lagSeconds?: number;
   /**
@@ -167,6 +169,8 @@ export class WorkerRecord {
       if (msg.fatal) this.proc.send(errorAck(this.hooks.firstShowing(msg.error)));
     } else if (msg.type === "listening") {
       this.address ??= msg.address;
+    } else if (msg.type === "metrics") {
+      this.onMetrics?.(msg);
     } else if (msg.type === "heartbeat") {
       this.lagSeconds = msg.lagMs / 1000;
       if (this.ready) this.lastHeartbeat = performance.now();

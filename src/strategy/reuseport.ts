@@ -64,10 +64,16 @@ export const reusePortStrategy: StrategyModule = {
       policy: reusePortStrategy.policy(ctx),
       spawn(spec) {
         const child = adapter.fork(rt, adapter.workerCommand(run), { env: spec.env, cwd: run.cwd });
+        // The channel is open until 'disconnect', not while `connected` says so: Bun 1.1.20's
+        // ChildProcess.connected stays false while its IPC channel works (probed: send() delivers
+        // and the child answers; 1.1.45 says true). Before, no message ever reached its workers
+        // (they were stopped by SIGTERM instead); test/primary/metrics/share.test.ts, bun1.1, scrapes over it.
+        let open = true;
+        child.once("disconnect", () => (open = false));
         return wrapProcess(
           child,
           () => child.pid,
-          (msg) => (child.connected ? child.send(msg) : false),
+          (msg) => (open ? child.send(msg) : false),
           (signal) => child.kill(signal),
           { stdout: child.stdout, stderr: child.stderr },
         );

@@ -20,6 +20,7 @@ import { quirksFor } from "./runtimes/index.js";
 import { drainAll } from "./drain.js";
 import { startHeartbeat } from "./heartbeat.js";
 import { patchNodeListen } from "./listen-patch.js";
+import { answerMetrics } from "./metrics-reply.js";
 
 /** When the primary vanished, how long the worker may spend draining before it exits anyway. */
 const ORPHAN_EXIT_MS = 500;
@@ -109,6 +110,7 @@ export function installWorker(): WorkerControl {
     const msg = parseToWorker(raw);
     if (msg?.type === "shutdown") void state.shutdown(msg.reason);
     else if (msg?.type === "error-ack") acknowledged(msg.print);
+    else if (msg?.type === "metrics-request") void answerMetrics(state, msg.id);
   });
   // The primary died (even by SIGKILL): its end of the IPC channel closed. Exit quickly so no
   // orphan keeps the port; in-flight requests get a brief chance to finish.

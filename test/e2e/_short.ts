@@ -13,6 +13,7 @@ import { distinctWorkers, freePort, tryGet } from "../_helpers/net.js";
 import { isAlive, start, until } from "../_helpers/proc.js";
 import { recordExplain, recordResults } from "../_helpers/results.js";
 import { reloadScenario } from "../_helpers/scenario.js";
+import { metricsCheck } from "../_helpers/metrics.js";
 import { hungWorkerReplaced } from "../_helpers/watchdog.js";
 
 export function shortSuite(cell: Cell): void {
@@ -68,6 +69,8 @@ export function shortSuite(cell: Cell): void {
     });
 
     it(`${app}: SIGTERM lets an in-flight request finish, exit 0, no process left`, () => inflightSurvivesStop(cell, strategy, app));
+
+    it(`${app}: --metrics serves /readyz and /metrics from the launcher`, () => metricsCheck(cell, strategy, app));
 
     const gap = cell.reloadGaps?.[`${strategy}:${app}`];
     const migrate = strategy === "reuseport" || cell.runtime === "bun";

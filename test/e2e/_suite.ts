@@ -11,6 +11,7 @@ import { inflightSurvivesStop, startCluster, stopCleanly } from "../_helpers/clu
 import { isAlive, start, until } from "../_helpers/proc.js";
 import { reloadScenario } from "../_helpers/scenario.js";
 import { recordExplain, recordResults } from "../_helpers/results.js";
+import { metricsCheck } from "../_helpers/metrics.js";
 import { hungWorkerReplaced } from "../_helpers/watchdog.js";
 
 export function runtimeSuite(cell: Cell): void {
@@ -25,6 +26,8 @@ export function runtimeSuite(cell: Cell): void {
       expect(p.stdout()).toContain(`runtime: ${cell.runtime} `);
       expect(p.stdout()).toMatch(new RegExp(`strategy: auto -> ${cell.auto} `));
     });
+
+    it(`--metrics serves /readyz and /metrics from the launcher (${cell.auto}, ${cell.apps[cell.auto]![0]})`, () => metricsCheck(cell, cell.auto, cell.apps[cell.auto]![0]!));
 
     for (const s of cell.refuses) {
       it(`--strategy ${s} is a usage error that says why (exit 2)`, async () => {
