@@ -8,6 +8,7 @@ import { distinctWorkers, freePort, get, tryGet } from "../_helpers/net.js";
 import { isAlive, start, until } from "../_helpers/proc.js";
 import { launchCluster, stopCleanly } from "../_helpers/cluster.js";
 import { fixture } from "../_helpers/cells.js";
+import { samples, scrape } from "../_helpers/metrics.js";
 import { HUNG_LINE, hangOne, hungWorkerReplaced } from "../_helpers/watchdog.js";
 
 // node24's cluster differs from node20's only in version: the other four cover each strategy
@@ -70,9 +71,9 @@ describe("node24 reuseport: what the watchdog leaves to --grace", () => {
 });
 
 describe("node24: the watchdog through the library", () => {
-  it("watchdog: 1000 emits worker:hung (id, pid, stuckMs, watchdog), then worker:restart, and a replacement is ready in that slot", async () => {
-    const port = await freePort();
-    const p = start(...CELLS.node24!.run(fixture("library-watchdog.mjs")), { env: { PORT: String(port) } });
+  it("watchdog: 1000 emits worker:hung (id, pid, stuckMs, watchdog), then worker:restart, a replacement is ready in that slot, --metrics counts a restart and shows the lag", async () => {
+    const [port, mport] = [await freePort(), await freePort()];
+    const p = start(...CELLS.node24!.run(fixture("library-watchdog.mjs")), { env: { PORT: String(port), METRICS_PORT: String(mport) } });
     await p.waitFor(/all ready/, 20_000);
     const pids = [...(await distinctWorkers(port, 2)).keys()];
     get(port, "/hang", 60_000).catch(() => {});
@@ -85,6 +86,13 @@ describe("node24: the watchdog through the library", () => {
     expect(restart).toMatchObject({ id: hung.id, delay: 0 });
     const fresh = Number((await p.waitFor(new RegExp(`event ready ${hung.id} (?!${hung.pid})(\\d+)`), 15_000))[1]);
     await until(() => !isAlive(hung.pid), 10_000, "the hung worker to be gone");
+    // --metrics counts it as a restart, and shows each slot's event-loop lag (the heartbeats').
+    const s = await until(async () => {
+      const m = samples((await scrape(mport)).body);
+      return m.has(`unicluster_worker_event_loop_lag_seconds{worker="${hung.id}"}`) ? m : undefined;
+    }, 10_000, "the replacement's event-loop lag");
+    expect(s.get("unicluster_worker_restarts_total")).toBe(1);
+    expect(s.get('unicluster_workers{state="ready"}')).toBe(2);
     await stopCleanly(p, [...pids, fresh]);
     expect(p.stdout()).toContain("closed 0");
   });

@@ -71,7 +71,7 @@ export class LauncherMetrics {
         "Worker processes by state: starting (not ready yet), ready, draining (asked to stop).",
         (["starting", "ready", "draining"] as const).map((state) => sample(count[state], { state })),
       ),
-      family("unicluster_worker_restarts_total", "counter", "Workers restarted after an unexpected exit.", [sample(this.restarts)]),
+      family("unicluster_worker_restarts_total", "counter", "Workers restarted after an unexpected exit or a hang (watchdog).", [sample(this.restarts)]),
       family("unicluster_reloads_total", "counter", "Rolling reloads (SIGHUP, reload(), memory limit) by result.", [
         sample(this.reloads.finished, { result: "finished" }),
         sample(this.reloads.abandoned, { result: "abandoned" }),
