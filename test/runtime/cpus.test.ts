@@ -1,0 +1,63 @@
+/**
+ * `-w max` (the default) on real runtimes: under `taskset -c 0` one worker starts (Bun 1.2.23's
+ * `os.availableParallelism()` ignores the affinity and said 2), and a cgroup CPU quota laid out
+ * in a temp dir (UNICLUSTER_CGROUP_ROOT) lowers the count and is named by --explain.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CELLS, fixture } from "../_helpers/cells.js";
+import { freePort } from "../_helpers/net.js";
+import { start } from "../_helpers/proc.js";
+
+const cores = os.cpus().length;
+let root: string;
+beforeAll(() => {
+  // "0::/app" with cpu.max 1 CPU: a v2 container limited to one CPU.
+  root = mkdtempSync(path.join(os.tmpdir(), "unicluster-cpus-"));
+  mkdirSync(path.join(root, "proc/self"), { recursive: true });
+  mkdirSync(path.join(root, "sys/fs/cgroup/app"), { recursive: true });
+  writeFileSync(path.join(root, "proc/self/cgroup"), "0::/app\n");
+  writeFileSync(path.join(root, "sys/fs/cgroup/app/cpu.max"), "100000 100000\n");
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const CASES = ["node20", "node24", "bun", "bun1.2", "deno"] as const;
+
+describe.skipIf(cores < 2)("-w max counts the cores this process may use", () => {
+  describe.each(CASES)("%s", (id) => {
+    const cell = CELLS[id]!;
+    const app = fixture(cell.apps[cell.auto]![0]!);
+
+    /** Starts `-w max` (or no -w) with `prefix` before the runtime; resolves with the workers started. */
+    async function workersStarted(prefix: readonly string[], env: Record<string, string>, flags: readonly string[]): Promise<number> {
+      const [bin, args] = cell.cli([...flags, app]);
+      const proc = start(prefix[0] ?? bin, [...prefix.slice(1), ...(prefix.length ? [bin] : []), ...args], { env: { PORT: String(await freePort()), ...env } });
+      const m = await proc.waitFor(/all (\d+) workers ready/, 20_000);
+      proc.child.kill("SIGTERM");
+      expect((await proc.exited()).code, proc.output()).toBe(0);
+      return Number(m[1]);
+    }
+
+    it("taskset -c 0: -w max starts 1 worker", async () => {
+      expect(await workersStarted(["taskset", "-c", "0"], {}, ["-w", "max"])).toBe(1);
+    });
+
+    it("a cgroup quota of 1 CPU: the default starts 1 worker, and --explain says why", async () => {
+      expect(await workersStarted([], { UNICLUSTER_CGROUP_ROOT: root }, [])).toBe(1);
+      const explain = start(...cell.cli(["--explain"]), { env: { UNICLUSTER_CGROUP_ROOT: root } });
+      expect((await explain.exited()).code, explain.output()).toBe(0);
+      expect(explain.stdout()).toMatch(new RegExp(`\\nworkers: 1 \\(cgroup cpu.max 100000/100000 = 1; affinity ${cores}; cores ${cores}\\)\\n$`));
+    });
+  });
+
+  it("deno without -A: the cgroup is not read (no prompt, no error) and --explain says so", async () => {
+    const deno = CELLS.deno!;
+    const cli = deno.cli(["--explain"]);
+    const args = ["run", "--allow-read", "--allow-env", "--allow-run", "--allow-net", ...cli[1].slice(2)];
+    const explain = start(deno.bin, args);
+    expect((await explain.exited()).code, explain.output()).toBe(0);
+    expect(explain.stdout()).toMatch(/\nworkers: \d+ \(cgroup not read: Deno reads \/proc and \/sys only with -A; affinity \d+ \(os\.availableParallelism\); cores unknown \(Deno needs --allow-sys\)\)\n$/);
+  });
+});
