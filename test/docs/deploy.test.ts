@@ -156,6 +156,8 @@ describe("docs/deploy/kubernetes.yaml", () => {
     expect(limit).toBeGreaterThan(0);
     expect(launch.options.workers ?? "max").toBe("max");
     expect(launch.resolved.workers).toBe(Math.ceil(limit));
+    // As the comment says: Guaranteed QoS, so the pod is never squeezed below what -w max counted.
+    expect(cpus(container.resources.requests.cpu)).toBe(limit);
   });
 
   it("liveness on /livez and readiness on /readyz, on the --metrics port, which listens beyond loopback", () => {
