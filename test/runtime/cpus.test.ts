@@ -1,15 +1,17 @@
 /**
  * `-w max` (the default) on real runtimes: under `taskset -c 0` one worker starts (Bun 1.2.23's
  * `os.availableParallelism()` ignores the affinity and said 2), and a cgroup CPU quota laid out
- * in a temp dir (UNICLUSTER_CGROUP_ROOT) lowers the count and is named by --explain.
+ * in a temp dir (UNICLUSTER_CGROUP_ROOT) lowers the count and is named by --explain. Where this
+ * host has a writable cgroup v1 cpu controller (as root here), a real cgroup with a 1-CPU quota
+ * too: Node 20 to 26's `os.availableParallelism()` ignores it (Bun 1.4.5 and Deno 2.9.6 do not).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CELLS, fixture } from "../_helpers/cells.js";
 import { freePort } from "../_helpers/net.js";
-import { start } from "../_helpers/proc.js";
+import { start, until } from "../_helpers/proc.js";
 
 const cores = os.cpus().length;
 let root: string;
@@ -59,5 +61,40 @@ describe.skipIf(cores < 2)("-w max counts the cores this process may use", () =>
     const explain = start(deno.bin, args);
     expect((await explain.exited()).code, explain.output()).toBe(0);
     expect(explain.stdout()).toMatch(/\nworkers: \d+ \(cgroup not read: Deno reads \/proc and \/sys only with -A; affinity \d+ \(os\.availableParallelism\); cores unknown \(Deno needs --allow-sys\)\)\n$/);
+  });
+});
+
+/** A real v1 cgroup: the cpu controller mounted at /sys/fs/cgroup/cpu (or cpu,cpuacct), writable. */
+const V1_CPU = ["/sys/fs/cgroup/cpu", "/sys/fs/cgroup/cpu,cpuacct"].find((d) => existsSync(path.join(d, "cpu.cfs_quota_us")));
+
+describe.skipIf(cores < 2 || !V1_CPU || process.getuid?.() !== 0)("a real cgroup v1 CPU quota of 1 CPU (root, this host's v1 cpu controller)", () => {
+  const dir = path.join(V1_CPU ?? "/nonexistent", `unicluster-test-${process.pid}`);
+  beforeAll(() => {
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, "cpu.cfs_quota_us"), "100000");
+  });
+  // A cgroup can be removed once its last process is gone (the test's own cleanup kills them).
+  afterAll(() => until(() => {
+    try {
+      rmdirSync(dir);
+      return true;
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code === "ENOENT";
+    }
+  }, 10_000, `rmdir ${dir}`));
+
+  it.each(["node20", "node24", "bun", "deno"])("%s: -w max starts 1 worker, --explain names the quota", async (id) => {
+    const cell = CELLS[id]!;
+    // The shell joins the cgroup, then becomes the launcher (exec), so all it starts is inside.
+    const inCgroup = (argv: [string, string[]], env: Record<string, string> = {}) =>
+      start("sh", ["-c", `echo $$ > "$0/cgroup.procs" && exec "$@"`, dir, argv[0], ...argv[1]], { env });
+    const proc = inCgroup(cell.cli(["-w", "max", fixture(cell.apps[cell.auto]![0]!)]), { PORT: String(await freePort()) });
+    const m = await proc.waitFor(/all (\d+) workers ready/, 20_000);
+    proc.child.kill("SIGTERM");
+    expect((await proc.exited()).code, proc.output()).toBe(0);
+    expect(Number(m[1])).toBe(1);
+    const explain = inCgroup(cell.cli(["--explain"]));
+    expect((await explain.exited()).code, explain.output()).toBe(0);
+    expect(explain.stdout()).toMatch(/\nworkers: 1 \(cgroup cpu.cfs_quota_us\/cfs_period_us 100000\/100000 = 1; affinity \d+; cores \d+\)\n$/);
   });
 });
