@@ -243,3 +243,30 @@ describe("docs/deploy/unicluster.service", () => {
     expect(launch.metrics?.host, "a metrics port on loopback unless asked").toBe("127.0.0.1");
   });
 });
+
+describe("environment variables the guides set", () => {
+  /** The app's own (the examples' server reads PORT), and the runtime's. */
+  const APP_VARIABLES = ["PORT", "NODE_ENV"];
+  /**
+   * Variables unicluster itself reads as configuration: none yet in this version (issue 12 item
+   * 4 adds `UNICLUSTER_<FLAG>`; the lead extends this list at merge). The ones it sets for
+   * workers (UNICLUSTER_WORKER_ID, ...) are never configuration.
+   */
+  const UNICLUSTER_VARIABLES: string[] = [];
+  const set = (name: string): string[] => {
+    const text = read(name);
+    const names = [
+      ...[...text.matchAll(/^ENV\s+(.+)$/gm)].flatMap((m) => [...m[1]!.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=/g)].map((n) => n[1]!)),
+      ...[...text.matchAll(/^Environment=([A-Za-z_][A-Za-z0-9_]*)=/gm)].map((m) => m[1]!),
+      // An env entry of a container: `- name: X` followed by `value:` (ports and containers have no value).
+      ...[...text.matchAll(/^\s*- name: ([A-Za-z_][A-Za-z0-9_]*)\s*\n\s*value(?:From)?:/gm)].map((m) => m[1]!),
+    ];
+    return [...new Set(names)];
+  };
+
+  it.each(["Dockerfile", "kubernetes.yaml", "unicluster.service"])("%s sets only the app's variables or ones unicluster reads", (name) => {
+    const names = set(name);
+    expect(names.length).toBeGreaterThan(0);
+    for (const n of names) expect([...APP_VARIABLES, ...UNICLUSTER_VARIABLES], n).toContain(n);
+  });
+});
