@@ -5,7 +5,8 @@
  *
  * Why not `os.availableParallelism()`: it applies the quota on some runtimes only. Measured with
  * a real v1 cgroup (cpu mounted alone at /sys/fs/cgroup/cpu, quota 50000/100000, 2 cores): Bun
- * 1.4.5 and Deno 2.9.6 gave 1, Node 20.20, 22.12, 24.21 and 26.10 gave 2.
+ * 1.4.5 and Deno 2.9.6 gave 1, Node 20.20, 22.12, 24.21 and 26.10 gave 2 (test/runtime/cpus.test.ts,
+ * "a real cgroup v1 CPU quota", fails on Node without this module).
  *
  * Which cgroup: /proc/self/cgroup. A v1 line naming the `cpu` controller wins (hybrid hosts also
  * have a "0::/" line for a v2 hierarchy without the cpu controller); else the v2 line "0::/path".

@@ -6,7 +6,7 @@
  * Affinity comes from /proc/self/status (`Cpus_allowed_list`), not only from
  * `os.availableParallelism()`: under `taskset -c 0` on 2 cores, Bun 1.1.20, 1.1.25, 1.1.30,
  * 1.1.45 and 1.2.23 still return 2 (Bun 1.3.14 and 1.4.5, Node 20 to 26 and Deno 2.1 to 2.9
- * return 1; test/runtime/cpus.test.ts "taskset"). Where /proc cannot be read, it falls back to
+ * return 1; test/runtime/cpus.test.ts "taskset" on Bun 1.1.20 and 1.2.23). Where /proc cannot be read, it falls back to
  * `os.availableParallelism()`, then `os.cpus().length`.
  *
  * Deno reads /proc and /sys only with -A ("Requires all access to /proc/self/cgroup", 2.7.14 and

@@ -1,6 +1,6 @@
 /**
- * `-w max` (the default) on real runtimes: under `taskset -c 0` one worker starts (Bun 1.2.23's
- * `os.availableParallelism()` ignores the affinity and said 2), and a cgroup CPU quota laid out
+ * `-w max` (the default) on real runtimes: under `taskset -c 0` one worker starts (Bun 1.1.20's and
+ * 1.2.23's `os.availableParallelism()` ignore the affinity and said 2), and a cgroup CPU quota laid out
  * in a temp dir (UNICLUSTER_CGROUP_ROOT) lowers the count and is named by --explain. Where this
  * host has a writable cgroup v1 cpu controller (as root here), a real cgroup with a 1-CPU quota
  * too: Node 20 to 26's `os.availableParallelism()` ignores it (Bun 1.4.5 and Deno 2.9.6 do not).
@@ -25,7 +25,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const CASES = ["node20", "node24", "bun", "bun1.2", "deno"] as const;
+// Bun 1.1.20 and 1.2.23: their os.availableParallelism() ignores the affinity (said 2 under taskset -c 0).
+const CASES = ["node20", "node24", "bun", "bun1.1", "bun1.2", "deno"] as const;
 
 describe.skipIf(cores < 2)("-w max counts the cores this process may use", () => {
   describe.each(CASES)("%s", (id) => {
