@@ -10,8 +10,8 @@ import { isUniclusterError } from "./errors.js";
 import { explainProbed } from "./explain.js";
 import { CLI_NAMES, speakCli } from "./option-names.js";
 import { resolveOptions } from "./options.js";
+import { cpuBudget, describeBudget } from "./runtime/cpus.js";
 import { permissionError } from "./runtime/deno-permissions.js";
-import { availableCores } from "./primary/plan.js";
 import { launch } from "./primary/launch.js";
 import { flushBeforeExit } from "./primary/output.js";
 
@@ -55,8 +55,9 @@ async function run(argv: readonly string[], early: EarlySignals): Promise<void> 
   if (command === "help") return void process.stdout.write(`${helpText(__VERSION__)}\n`);
   if (command === "version") return void process.stdout.write(`${__VERSION__}\n`);
   if (command === "explain") {
-    const resolved = resolveOptions({ ...options, script: undefined }, availableCores(), CLI_NAMES);
-    process.stdout.write(`unicluster ${__VERSION__}\n${await explainProbed(resolved.strategy)}\nworkers: ${resolved.workers}\n`);
+    const budget = cpuBudget();
+    const resolved = resolveOptions({ ...options, script: undefined }, budget.cores, CLI_NAMES);
+    process.stdout.write(`unicluster ${__VERSION__}\n${await explainProbed(resolved.strategy)}\nworkers: ${resolved.workers} (${describeBudget(budget)})\n`);
     return;
   }
   // Errors about these options name the CLI's flags (`--min-uptime`, not `minUptime`).

@@ -171,7 +171,7 @@ describe("cli: commands without a script", () => {
     expect((await p.exited()).code, p.output()).toBe(0);
     expect(p.stdout()).toContain(`runtime: node ${process.versions.node} (`);
     expect(p.stdout()).toMatch(/^strategy: auto -> cluster /m);
-    expect(p.stdout()).toMatch(new RegExp(`^workers: ${cores}$`, "m"));
+    expect(p.stdout()).toMatch(new RegExp(`^workers: ${cores} \\(.*; affinity ${cores}; cores ${os.cpus().length}\\)$`, "m"));
   });
 
   it.runIf(!nodeReusePort)(`-s reuseport --explain on Node ${process.versions.node} reports none, and why`, async () => {

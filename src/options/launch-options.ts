@@ -21,7 +21,8 @@ export interface LaunchOptions {
   args?: string[];
   /**
    * How many workers: a count; `"max"` for all available cores; a negative number `-K` for all
-   * but K cores. Default: `os.availableParallelism()`.
+   * but K cores. Default: `"max"`: the least of the cores present, the CPU affinity and the cgroup
+   * CPU quota rounded up (runtime/cpus.ts; `--explain` says which).
    */
   workers?: number | string;
   /** Allow more workers than 4x the cores (a typo guard). Default: false. */

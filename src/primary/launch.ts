@@ -11,6 +11,7 @@ import { detectRuntime } from "../runtime/detect.js";
 import { bunApiOnNode } from "./bunx.js";
 import { type Cluster, InWorkerCluster } from "./cluster-handle.js";
 import { claimPidFile } from "./pid-file.js";
+import { pid1Warning } from "./pid1.js";
 import { availableCores, planLaunch } from "./plan.js";
 import { PrimaryCluster } from "./primary-cluster.js";
 
@@ -36,6 +37,8 @@ export function launch(options: LaunchOptions): Cluster {
   const releasePidFile = plan.options.pidFile ? claimPidFile(plan.options.pidFile) : undefined;
   const bunWarning = bunApiOnNode(plan);
   if (bunWarning) log(`warning: ${bunWarning}`);
+  const initWarning = pid1Warning();
+  if (initWarning) log(`warning: ${initWarning}`);
   const handle = new PrimaryCluster(plan, log, options.signals ?? true, workerLimit(availableCores(), options.allowManyWorkers === true));
   if (releasePidFile) void handle.closed.then(releasePidFile);
   if (options.primary) {

@@ -2,13 +2,13 @@
  * Everything decided before a worker starts, synchronously, so bad input fails at `launch()`:
  * options -> runtime -> capabilities -> strategy -> what each worker runs.
  */
-import os from "node:os";
 import path from "node:path";
 import process from "node:process";
 import { usageError } from "../errors.js";
 import { namesFor } from "../option-names.js";
 import { type LaunchOptions, type ResolvedOptions, resolveOptions } from "../options.js";
 import { type Capabilities, capabilitiesOf } from "../runtime/capabilities.js";
+import { cpuBudget } from "../runtime/cpus.js";
 import { distFile } from "../dist-files.js";
 import { adapterFor } from "../runtime/adapters/index.js";
 import { detectRuntime, type RuntimeInfo } from "../runtime/detect.js";
@@ -28,9 +28,9 @@ export interface LaunchPlan {
   readonly env: Record<string, string>;
 }
 
-/** Cores this process may use (cgroup/affinity aware where the runtime has the API). */
+/** Cores this process may use: the cores present, the CPU affinity and the cgroup CPU quota (runtime/cpus.ts). */
 export function availableCores(): number {
-  return typeof os.availableParallelism === "function" ? os.availableParallelism() : Math.max(1, os.cpus().length);
+  return cpuBudget().cores;
 }
 
 export function planLaunch(input: LaunchOptions): LaunchPlan {
