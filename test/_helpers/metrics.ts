@@ -44,7 +44,9 @@ export function promtool(text: string): { code: number | null; output: string } 
  */
 export async function metricsCheck(cell: Cell, strategy: StrategyName, app: string): Promise<void> {
   const metricsPort = await freePort();
-  const { proc, workers } = await launchCluster(cell, fixture(app), { strategy, flags: ["--metrics", String(metricsPort)] });
+  // "both": a worker can answer HTTP before the launcher has read its ready message (Bun's
+  // SO_REUSEPORT cluster: /readyz said "1 of 2" in 1 full run in 4); the log line comes after it.
+  const { proc, workers } = await launchCluster(cell, fixture(app), { strategy, flags: ["--metrics", String(metricsPort)], ready: "both" });
   const ready = await scrape(metricsPort, "/readyz");
   expect(ready.status, ready.body).toBe(200);
   expect(ready.body).toBe("ready: 2 of 2 workers ready\n");

@@ -41,7 +41,7 @@ function request(port: number, method: string, urlPath: string): Promise<number>
 describe("--metrics: the endpoints on a running cluster", () => {
   it("ready: /livez, /readyz, /healthz 200; /metrics in the text format promtool accepts; restarts and reloads counted", async () => {
     const mport = await freePort();
-    const { port, proc, workers } = await launchCluster(node, fixture("metrics-app.cjs"), { flags: ["--metrics", String(mport)] });
+    const { port, proc, workers } = await launchCluster(node, fixture("metrics-app.cjs"), { flags: ["--metrics", String(mport)], ready: "both" });
     expect(await scrape(mport, "/livez")).toMatchObject({ status: 200, body: "live\n" });
     expect(await scrape(mport, "/readyz")).toMatchObject({ status: 200, body: "ready: 2 of 2 workers ready\n" });
     expect(await scrape(mport, "/healthz")).toMatchObject({ status: 200, body: "ready: 2 of 2 workers ready\n" });
