@@ -8,6 +8,7 @@ import process from "node:process";
 import { usageError } from "../errors.js";
 import { namesFor } from "../option-names.js";
 import { type LaunchOptions, type ResolvedOptions, resolveOptions } from "../options.js";
+import { CONFIG_VARS } from "../options/env-names.js";
 import { type Capabilities, capabilitiesOf } from "../runtime/capabilities.js";
 import { distFile } from "../dist-files.js";
 import { adapterFor } from "../runtime/adapters/index.js";
@@ -26,6 +27,8 @@ export interface LaunchPlan {
   readonly options: ResolvedOptions;
   readonly run: RunSpec;
   readonly env: Record<string, string>;
+  /** `prefix`: worker lines passed on whole with their slot; `json` merges it into JSON lines. */
+  readonly prefix?: { readonly json: boolean };
 }
 
 /** Cores this process may use (cgroup/affinity aware where the runtime has the API). */
@@ -66,7 +69,9 @@ export function planLaunch(input: LaunchOptions): LaunchPlan {
   }
 
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+  // The launcher's own settings stay its own: a launcher started inside a worker must not take
+  // them for its options (options/env-names.ts). `env` may still pass one on on purpose.
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !CONFIG_VARS.has(k)) env[k] = v;
   Object.assign(env, options.env);
   return {
     runtime,
@@ -74,6 +79,7 @@ export function planLaunch(input: LaunchOptions): LaunchPlan {
     choice,
     options,
     env,
+    ...(input.prefix === true ? { prefix: { json: options.logFormat === "json" } } : {}),
     run: { bootstrap: distFile("bootstrap.js"), preload: distFile("preload.js"), script: target, args: [...(input.args ?? [])], execArgv, cwd },
   };
 }
