@@ -132,6 +132,7 @@ describe("resolveOptions", () => {
       reloadBatch: DEFAULTS.reloadBatch,
       maxMemory: undefined,
       memoryInterval: DEFAULTS.memoryInterval,
+      logFormat: "text",
     });
   });
 
