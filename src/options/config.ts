@@ -23,7 +23,7 @@ import { OPTIONS, type OptionKey, type OptionRow } from "./schema.js";
 interface Layer {
   readonly values: Map<OptionKey, unknown>;
   readonly names: Map<OptionKey, string>;
-  /** `env UNICLUSTER_X` or `file <path>`, per option. */
+  /** `env UNICLUSTER_GRACE` or `file <path>`, per option. */
   readonly sources: Map<OptionKey, string>;
 }
 
@@ -37,7 +37,7 @@ export interface CliLayer {
 export interface Configured {
   /** The options to launch with: the command line's, filled in from the environment and the file. */
   readonly options: LaunchOptions;
-  /** Per option with a flag: `cli`, `env UNICLUSTER_X`, `file <path>` or `default`. */
+  /** Per option with a flag: `cli`, `env UNICLUSTER_GRACE`, `file <path>` or `default`. */
   readonly sources: ReadonlyMap<OptionKey, string>;
   /** How errors name each option: as its source wrote it. */
   readonly names: OptionNames;
