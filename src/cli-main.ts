@@ -11,6 +11,7 @@ import { explainProbed } from "./explain.js";
 import { speakCli } from "./option-names.js";
 import { type ResolvedOptions, resolveOptions } from "./options.js";
 import { type Configured, configure } from "./options/config.js";
+import { CONFIG_VARS } from "./options/env-names.js";
 import { OPTIONS } from "./options/schema.js";
 import { permissionError } from "./runtime/deno-permissions.js";
 import { availableCores } from "./primary/plan.js";
@@ -95,6 +96,10 @@ async function run(argv: readonly string[], early: EarlySignals): Promise<void> 
     process.stdout.write(`unicluster ${__VERSION__}\n${await explainProbed(resolved.strategy)}\nworkers: ${resolved.workers}\n${sources}\n`);
     return;
   }
+  // The launcher's settings stay its own: workers do not inherit them (node:cluster's fork takes
+  // the primary's process.env whatever it is given), so a launcher an app starts inside a worker
+  // never takes its parent's settings for its own options.
+  for (const name of CONFIG_VARS) delete process.env[name];
   // Errors about these options name them as the user wrote them (`--min-uptime`, `UNICLUSTER_GRACE`).
   const cluster = launch(speakCli(options, cfg.names));
   early.release();

@@ -8,7 +8,6 @@ import process from "node:process";
 import { usageError } from "../errors.js";
 import { namesFor } from "../option-names.js";
 import { type LaunchOptions, type ResolvedOptions, resolveOptions } from "../options.js";
-import { CONFIG_VARS } from "../options/env-names.js";
 import { type Capabilities, capabilitiesOf } from "../runtime/capabilities.js";
 import { distFile } from "../dist-files.js";
 import { adapterFor } from "../runtime/adapters/index.js";
@@ -69,9 +68,7 @@ export function planLaunch(input: LaunchOptions): LaunchPlan {
   }
 
   const env: Record<string, string> = {};
-  // The launcher's own settings stay its own: a launcher started inside a worker must not take
-  // them for its options (options/env-names.ts). `env` may still pass one on on purpose.
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !CONFIG_VARS.has(k)) env[k] = v;
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
   Object.assign(env, options.env);
   return {
     runtime,
