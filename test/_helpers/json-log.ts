@@ -3,7 +3,10 @@
  * be one JSON object with `time` (ISO), `level` and `event`. Keeps counts, the first bad lines
  * and the first 500 objects (a bounded copy, whatever the child writes).
  */
-import type { Proc } from "./proc.js";
+import { expect } from "vitest";
+import { type Cell, fixture, type StrategyName } from "./cells.js";
+import { freePort } from "./net.js";
+import { isAlive, type Proc, start, until } from "./proc.js";
 
 const KEPT = 500;
 
@@ -53,4 +56,22 @@ export function watchJsonLog(proc: Proc): JsonLog {
     if (log.objects.length < KEPT) log.objects.push(o);
   });
   return log;
+}
+
+/**
+ * The matrix's JSON-log check (test/e2e/_short.ts, _suite.ts): 2 workers of `app` started with
+ * `--log-format json` and stopped with SIGTERM (exit 0); every line on the launcher's stderr is
+ * a log object, with each worker's start, ready and stop.
+ */
+export async function jsonLogStartStop(cell: Cell, strategy: StrategyName, app: string): Promise<void> {
+  const port = await freePort();
+  const proc = start(...cell.cli(["-w", "2", "-s", strategy, "--log-format", "json", fixture(app)]), { env: { PORT: String(port) } });
+  const log = watchJsonLog(proc);
+  await until(() => log.events.has("cluster.ready"), 20_000, `cluster.ready in ${proc.stderr()}`);
+  proc.child.kill("SIGTERM");
+  expect((await proc.exited(15_000)).code, proc.output()).toBe(0);
+  expect(log.bad, proc.stderr()).toEqual([]);
+  for (const event of ["worker.start", "worker.ready", "worker.stop"]) expect(log.events.get(event), `${event}: ${proc.stderr()}`).toBe(2);
+  expect(log.objects.find((o) => o.event === "cluster.ready")).toMatchObject({ workers: 2, strategy });
+  for (const o of log.objects) if (o.event === "worker.start") expect(isAlive(o.pid as number)).toBe(false);
 }
