@@ -114,6 +114,22 @@ function fromJson(key: OptionKey, name: string, v: unknown, dir: string): unknow
   }
 }
 
+/**
+ * Whether `file` exists, or undefined where Deno does not let the launcher look (a scoped
+ * `--allow-read` that leaves out the working directory: "Requires read access", 2.9.6 and
+ * 2.7.14, test/runtime/deno-permissions.test.ts). Only the default files are looked for this way:
+ * a launcher not allowed to read them is taken to have none.
+ */
+function present(file: string): boolean | undefined {
+  try {
+    return existsSync(file);
+  } catch (err) {
+    const name = (err as { name?: unknown } | null)?.name;
+    if (name === "NotCapable" || name === "PermissionDenied") return undefined;
+    throw err;
+  }
+}
+
 /** Reads JSON, or fails naming the file. */
 function readJson(file: string, label: string): unknown {
   try {
@@ -133,11 +149,12 @@ export function readConfigFile(cwd: string, explicit: string | undefined, explic
     if (!existsSync(file)) throw usageError(`${explicitName} ${explicit}: no such file`);
     label = explicit;
     obj = readJson(file, label);
-  } else if (existsSync((file = path.join(cwd, "unicluster.config.json")))) {
+  } else if (present((file = path.join(cwd, "unicluster.config.json")))) {
     label = "unicluster.config.json";
     obj = readJson(file, label);
   } else {
     file = path.join(cwd, "package.json");
+    if (!present(file)) return undefined;
     let pkg: unknown;
     try {
       pkg = JSON.parse(readFileSync(file, "utf8"));
