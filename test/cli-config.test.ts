@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { CLI, fixture } from "./_helpers/cells.js";
+import { CELLS, CLI, fixture, inMatrix } from "./_helpers/cells.js";
 import { watchJsonLog } from "./_helpers/json-log.js";
 import { distinctWorkers, freePort, get } from "./_helpers/net.js";
 import { start, until } from "./_helpers/proc.js";
@@ -71,15 +71,16 @@ describe("cli: options from the environment and a config file", () => {
     expect((await p.exited()).code, p.output()).toBe(0);
   });
 
-  it("a launcher started inside a worker reads neither the worker's variables nor its parent's options", async () => {
+  it.each(["node20", "bun", "deno"].filter(inMatrix))("%s: a launcher started inside a worker reads neither the worker's variables nor its parent's options", async (id) => {
     const port = await freePort();
-    const p = cli(["-s", "cluster", "-w", "1", fixture("nested-launcher.cjs")], { cwd: dir(), env: { PORT: String(port), UNICLUSTER_GRACE: "1234", UNICLUSTER_MAX_RESTARTS: "3" } });
+    const cell = CELLS[id]!;
+    const p = start(...cell.cli(["-s", cell.auto, "-w", "1", fixture("nested-launcher.cjs")]), { cwd: dir(), env: { PORT: String(port), UNICLUSTER_GRACE: "1234", UNICLUSTER_MAX_RESTARTS: "3" } });
     await distinctWorkers(port, 1, 30_000);
     const body = (await get(port, "/")).json as { code: number; stdout: string; stderr: string; seen: Record<string, string> };
     p.child.kill("SIGTERM");
     await p.exited(20_000);
     // The worker was told its id and strategy; the parent's settings were not passed on.
-    expect(body.seen).toEqual({ UNICLUSTER_WORKER_ID: "1", UNICLUSTER_STRATEGY: "cluster" });
+    expect(body.seen).toEqual({ UNICLUSTER_WORKER_ID: "1", UNICLUSTER_STRATEGY: cell.auto });
     expect(body.code, body.stderr).toBe(0);
     expect(body.stdout).toMatch(/^ {2}--strategy +auto +default$/m);
     expect(body.stdout).toMatch(/^ {2}--grace +10000 +default$/m);

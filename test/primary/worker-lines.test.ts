@@ -4,7 +4,7 @@
  * worker's JSON line gets `"worker": N` merged in. Without `--prefix` bytes pass unchanged.
  */
 import { describe, expect, it } from "vitest";
-import { CLI, fixture } from "../_helpers/cells.js";
+import { CELLS, CLI, fixture, inMatrix } from "../_helpers/cells.js";
 import { watchJsonLog } from "../_helpers/json-log.js";
 import { distinctWorkers, freePort, get } from "../_helpers/net.js";
 import { start, until } from "../_helpers/proc.js";
@@ -111,9 +111,10 @@ describe("--prefix with real workers", () => {
     expect(bad).toEqual([]);
   });
 
-  it("json logs: a worker's JSON line gets its slot merged in; other lines the text mark; stderr stays all JSON", async () => {
+  // The launcher's side runs on every runtime: Node, Bun and Deno each read the workers' pipes.
+  it.each(["node20", "bun", "deno"].filter(inMatrix))("%s, json logs: a worker's JSON line gets its slot merged in; other lines the text mark; stderr stays all JSON", async (id) => {
     const port = await freePort();
-    const p = cli(["-w", "2", "--log-format", "json", "--prefix", fixture("json-lines.cjs")], port);
+    const p = start(...CELLS[id]!.cli(["-w", "2", "--log-format", "json", "--prefix", fixture("json-lines.cjs")]), { env: { PORT: String(port) } });
     const log = watchJsonLog(p);
     const appLines: unknown[] = [];
     p.onLine((line, stream) => void (stream === "stderr" && !line.includes('"event"') && appLines.push(JSON.parse(line))));
