@@ -4,8 +4,10 @@
  * JSON object with time, level and event; text mode writes the same events as before, word for
  * word (the rest of the suite checks those lines).
  */
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { CLI, fixture } from "../_helpers/cells.js";
+import { CLI, fixture, ROOT } from "../_helpers/cells.js";
 import { isLogObject, watchJsonLog } from "../_helpers/json-log.js";
 import { freePort } from "../_helpers/net.js";
 import { start, until } from "../_helpers/proc.js";
@@ -27,6 +29,24 @@ describe("the launcher's log function", () => {
     expect(Object.keys(o)).toEqual(["time", "level", "event", "worker", "pid", "code", "signal", "msg"]);
     expect(o).toMatchObject({ level: "warn", event: "worker.exit", worker: 1, pid: 7, code: 1, signal: null, msg: "worker 1 (pid 7) exited with code 1" });
     expect(isLogObject(JSON.parse(jsonLine("x", { event: "cluster.ready" })))).toBe(true);
+  });
+});
+
+describe("event names", () => {
+  it("every event the launcher logs is a documented, stable name (README, Logs)", () => {
+    const events = new Set<string>();
+    const walk = (dir: string) => {
+      for (const f of readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, f.name);
+        if (f.isDirectory()) walk(p);
+        else for (const m of readFileSync(p, "utf8").matchAll(/event: "([a-z_.]+)"/g)) events.add(m[1]!);
+      }
+    };
+    walk(path.join(ROOT, "src"));
+    const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+    const logs = readme.slice(readme.indexOf("### Logs"), readme.indexOf("### Configuration"));
+    expect(events.size).toBeGreaterThan(20);
+    expect([...events].filter((e) => !logs.includes(`\`${e}\``))).toEqual([]);
   });
 });
 
