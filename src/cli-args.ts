@@ -12,6 +12,10 @@ import { CLI_COMMANDS, type CliForm, OPTION_ROWS, type OptionKey, type OptionRow
 export interface CliArgs {
   readonly command: "run" | "help" | "version" | "explain";
   readonly options: LaunchOptions;
+  /** `--config <file>`: where the other options come from besides the command line. */
+  readonly config?: string;
+  /** The options the command line gave (the others are its defaults: a flag not given is false). */
+  readonly given: readonly OptionKey[];
 }
 
 /** A flag, from the schema: the option (or command) it sets, and how. */
@@ -25,7 +29,7 @@ interface Spec {
 
 const SPECS: Spec[] = [
   ...OPTION_ROWS.flatMap(([key, row]) => (row.cli ? [{ key, cli: row.cli, row, takesValue: row.cli.arg !== undefined, repeat: row.kind === "list" }] : [])),
-  ...Object.entries(CLI_COMMANDS).map(([key, c]) => ({ key: key as keyof typeof CLI_COMMANDS, cli: c.cli as CliForm, takesValue: false, repeat: false })),
+  ...Object.entries(CLI_COMMANDS).map(([key, c]) => ({ key: key as keyof typeof CLI_COMMANDS, cli: c.cli as CliForm, takesValue: (c.cli as CliForm).arg !== undefined, repeat: false })),
 ];
 const LONG = new Map(SPECS.map((s) => [s.cli.flag, s]));
 const SHORT = new Map(SPECS.flatMap((s) => (s.cli.short ? [[s.cli.short, s.cli.flag] as const] : [])));
@@ -92,5 +96,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
     else options[spec.key] = fromText(spec, given.at(-1) as string);
   }
   if (command === "run" && !script) throw usageError("no script given", "usage: unicluster [options] <script> [-- script args]");
-  return { command, options: options as LaunchOptions };
+  const config = texts.config?.at(-1);
+  const given = SPECS.flatMap((s) => (s.row && texts[s.key] ? [s.key as OptionKey] : []));
+  return { command, options: options as LaunchOptions, given, ...(typeof config === "string" ? { config } : {}) };
 }

@@ -41,6 +41,9 @@ usage: unicluster [options] <script> [script args...]
 options:
 ${optionLines().join("\n")}
 
+config:  every option also as UNICLUSTER_<FLAG> (UNICLUSTER_MAX_MEMORY=512M; --strategy is
+         UNICLUSTER_USE_STRATEGY) or a key of unicluster.config.json ({"max-memory": "512M"});
+         the command line wins over the environment, which wins over the file.
 signals: SIGINT/SIGTERM stop gracefully (twice: force); SIGHUP rolling reload;
          SIGTTIN one worker more (up to the -w limit); SIGTTOU one worker less (never below 1).
 exit codes: 0 stopped cleanly (every worker finished its drain), 1 failure (crash loop, port in use,

@@ -49,14 +49,17 @@ export const CLI_NAMES: OptionNames = {
  * Which names `launch()` speaks for a given options object: the library's, unless the CLI built
  * the object (`speakCli`). Private to the package, so the public options stay plain data.
  */
-const cliBuilt = new WeakSet<object>();
+const cliBuilt = new WeakMap<object, OptionNames>();
 
-/** Marks options built by the CLI: errors about them name its flags. */
-export function speakCli<T extends object>(options: T): T {
-  cliBuilt.add(options);
+/**
+ * Marks options built by the CLI: errors about them name its flags, or (`names`) each option as
+ * its source wrote it (`UNICLUSTER_GRACE`, `unicluster.config.json: "grace"`).
+ */
+export function speakCli<T extends object>(options: T, names: OptionNames = CLI_NAMES): T {
+  cliBuilt.set(options, names);
   return options;
 }
 
 export function namesFor(options: object): OptionNames {
-  return cliBuilt.has(options) ? CLI_NAMES : LIBRARY_NAMES;
+  return cliBuilt.get(options) ?? LIBRARY_NAMES;
 }

@@ -133,6 +133,7 @@ describe("resolveOptions", () => {
       maxMemory: undefined,
       memoryInterval: DEFAULTS.memoryInterval,
       watchdog: DEFAULTS.watchdog,
+      logFormat: "text",
     });
   });
 

@@ -78,8 +78,24 @@ export interface LaunchOptions {
    * (E_ALREADY_RUNNING). Default: none.
    */
   pidFile?: string;
-  /** Where supervisor log lines go: a function, or false for none. Default: stderr. */
+  /**
+   * Where supervisor log lines go: a function (called with each line: its text, or in `json`
+   * format the JSON object's text), or false for none. Default: stderr, text lines prefixed
+   * `unicluster: `.
+   */
   log?: false | ((line: string) => void);
+  /**
+   * The launcher's own log lines: `"text"` (default), or `"json"`: one JSON object per line with
+   * `time` (ISO), `level` (info, warn, error), `event` (a stable name such as `worker.exit`),
+   * `worker`, `pid`, the event's fields and `msg` (the text line).
+   */
+  logFormat?: "text" | "json";
+  /**
+   * Prefix each line a worker writes (stdout and stderr) with `[w<id>] `; with `logFormat:
+   * "json"`, a line that is a JSON object gets `"worker": <id>` merged in instead. Lines are
+   * passed on whole. Default false: bytes pass through unchanged.
+   */
+  prefix?: boolean;
   /** Same-file mode: run in each worker instead of a script. */
   worker?: () => unknown;
   /** Same-file mode: run once in the primary. */

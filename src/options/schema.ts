@@ -28,6 +28,11 @@ export interface CliForm {
   readonly arg?: string;
   /** What a flag without a value sets, when not `true` (`--quiet` sets `log: false`). */
   readonly sets?: unknown;
+  /**
+   * The environment variable that sets it, where `UNICLUSTER_<FLAG>` is taken by one the launcher
+   * sets for its workers (env-names.ts). Absent: `UNICLUSTER_<FLAG>`.
+   */
+  readonly env?: string;
 }
 
 export interface OptionRow {
@@ -67,7 +72,8 @@ export const OPTIONS = {
     values: ["auto", ...STRATEGY_NAMES],
     default: "auto",
     refuse: (value, list) => [`unknown strategy "${value}"`, `use ${list}`],
-    cli: { flag: "strategy", short: "s", arg: "<name>" },
+    // UNICLUSTER_STRATEGY is what each worker is told (protocol.ts): never read as an option.
+    cli: { flag: "strategy", short: "s", arg: "<name>", env: "UNICLUSTER_USE_STRATEGY" },
     help: "auto (default), cluster (node:cluster) or reuseport (SO_REUSEPORT)",
     doc: "how workers share the port (see below)",
   },
@@ -168,6 +174,21 @@ export const OPTIONS = {
     help: "no supervisor log lines",
     doc: "no supervisor log lines",
   },
+  // The launcher's output (issue 12): its own lines, and how workers' lines are passed on.
+  logFormat: {
+    kind: "choice",
+    values: ["text", "json"],
+    default: "text",
+    cli: { flag: "log-format", arg: "<text|json>" },
+    help: "the launcher's own lines: text (default), or json: one object per line",
+    doc: "the launcher's own lines on stderr: `text`, or `json`: one object per line with `time`, `level`, `event`, `worker`, `pid` and the event's fields (see Logs)",
+  },
+  prefix: {
+    kind: "flag",
+    cli: { flag: "prefix" },
+    help: "prefix each worker's output line with [w1] (lines stay whole)",
+    doc: "prefix each line a worker writes with `[w1] `; with `--log-format json`, a line that is a JSON object gets `\"worker\": 1` instead. Lines are passed on whole, never mixed",
+  },
   script: { kind: "api", doc: "the script each worker runs (on the command line: the first argument that is not an option)" },
   args: { kind: "api", doc: "the script's arguments (on the command line: everything after the script)" },
   env: { kind: "record", doc: "extra environment for workers" },
@@ -201,8 +222,12 @@ export type OptionKey = keyof typeof OPTIONS;
 /** The rows in table order (the order of `--help` and the README), typed as rows. */
 export const OPTION_ROWS = Object.entries(OPTIONS) as [OptionKey, OptionRow][];
 
-/** The command line's own flags: what to do instead of running a script. Not options of launch(). */
+/**
+ * The command line's own flags: what to do instead of running a script, and where else its
+ * options come from (`--config`). Not options of launch().
+ */
 export const CLI_COMMANDS = {
+  config: { cli: { flag: "config", arg: "<file>" }, help: "read options from this JSON file (default: unicluster.config.json, or package.json's \"unicluster\")", doc: "read options from this JSON file instead of `unicluster.config.json` or `package.json`'s `\"unicluster\"` key in the working directory (see Configuration)" },
   explain: { cli: { flag: "explain" }, help: "show the runtime's capabilities and the strategy auto picks", doc: "print the runtime, its capabilities with reasons, and the strategy `auto` picks" },
   help: { cli: { flag: "help", short: "h" }, help: "this help", doc: "print the usage and every option" },
   version: { cli: { flag: "version", short: "v" }, help: "the version", doc: "print the version" },

@@ -9,6 +9,7 @@ import { type LaunchOptions, workerLimit } from "../options.js";
 import { thisWorker } from "../role.js";
 import { detectRuntime } from "../runtime/detect.js";
 import { bunApiOnNode } from "./bunx.js";
+import { makeLog, silentLog, stderrSink } from "./log.js";
 import { type Cluster, InWorkerCluster } from "./cluster-handle.js";
 import { claimPidFile } from "./pid-file.js";
 import { pid1Warning } from "./pid1.js";
@@ -16,10 +17,6 @@ import { availableCores, planLaunch } from "./plan.js";
 import { PrimaryCluster } from "./primary-cluster.js";
 
 export type { Cluster } from "./cluster-handle.js";
-
-function defaultLog(line: string): void {
-  process.stderr.write(`unicluster: ${line}\n`);
-}
 
 /**
  * Starts a cluster. Script mode: `launch({ script: "app.js", workers: 4 })`. Same-file mode:
@@ -33,12 +30,13 @@ export function launch(options: LaunchOptions): Cluster {
   if (options.worker && thisWorker()) return new InWorkerCluster(detectRuntime(), options.worker);
   const plan = planLaunch(options);
   watchStdio();
-  const log = options.log === false ? () => {} : (options.log ?? defaultLog);
+  const format = plan.options.logFormat;
+  const log = options.log === false ? silentLog : makeLog(format, options.log ?? stderrSink(format));
   const releasePidFile = plan.options.pidFile ? claimPidFile(plan.options.pidFile) : undefined;
   const bunWarning = bunApiOnNode(plan);
-  if (bunWarning) log(`warning: ${bunWarning}`);
+  if (bunWarning) log(`warning: ${bunWarning}`, { event: "launch.warning", level: "warn" });
   const initWarning = pid1Warning();
-  if (initWarning) log(`warning: ${initWarning}`);
+  if (initWarning) log(`warning: ${initWarning}`, { event: "launch.warning", level: "warn" });
   const handle = new PrimaryCluster(plan, log, options.signals ?? true, workerLimit(availableCores(), options.allowManyWorkers === true));
   if (releasePidFile) void handle.closed.then(releasePidFile);
   if (options.primary) {
@@ -46,8 +44,7 @@ export function launch(options: LaunchOptions): Cluster {
       .then(options.primary)
       .catch((err: unknown) => {
         const error = new UniclusterError("E_PRIMARY_FAILED", `primary() failed: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`, { cause: err });
-        log(`${error.message}; stopping the cluster`);
-        if (err instanceof Error && err.stack) log(err.stack);
+        log(`${error.message}; stopping the cluster`, { event: "primary.failed", level: "error", code: error.code, error: error.message, stack: err instanceof Error ? err.stack : undefined });
         handle.abort(error);
         // Same-file mode has no CLI to turn the result into an exit code: the process that ran
         // the failing primary() ends with 1, as it would on an uncaught error (unless the app set one).

@@ -6,12 +6,14 @@
  *   while the primary's stream is full (the kernel pipe then holds the worker back).
  * - a slow reader of the primary's output loses nothing on a graceful stop: `drainOutput` reads
  *   every worker stream to its end and flushes the primary's own streams before it exits.
- * Bytes pass through unchanged (no prefixes). Limit: workers no longer see a TTY, so libraries
+ * Bytes pass through unchanged, unless `--prefix` asks for whole lines marked with their worker
+ * (worker-lines.ts); then each write carries whole lines only. Limit: workers no longer see a TTY, so libraries
  * that colour only on a TTY stop colouring (as under PM2); FORCE_COLOR brings it back.
  */
 import type { Readable, Writable } from "node:stream";
 import { setTimeout } from "node:timers";
 import { flushStdio } from "../flush-stdio.js";
+import { type LineMark, lineSplitter } from "./worker-lines.js";
 
 /**
  * A forwarded stream that is flowing yet has brought no data for this long, after its worker
@@ -57,25 +59,38 @@ function sinkFor(out: Writable): Sink {
   return s;
 }
 
-/** Forwards a worker's stream to one of the primary's. */
-export function forward(from: Readable | null | undefined, to: Writable): void {
+/**
+ * Forwards a worker's stream to one of the primary's: as it comes, or (`mark`) as whole lines,
+ * marked with the worker, its last unterminated line passed on when the stream ends.
+ */
+export function forward(from: Readable | null | undefined, to: Writable, mark?: LineMark): void {
   if (!from) return;
   const sink = sinkFor(to);
   open.set(from, Date.now());
-  const ended = () => void open.delete(from);
-  from.once("end", ended);
-  from.once("close", ended);
-  from.on("data", (chunk: Buffer) => {
-    open.set(from, Date.now());
-    if (sink.closed) return;
+  const write = (data: Buffer | string) => {
+    if (sink.closed || data.length === 0) return;
     try {
-      if (!sink.out.write(chunk)) {
+      if (!sink.out.write(data)) {
         from.pause();
         sink.paused.add(from);
       }
     } catch {
       sink.closed = true;
     }
+  };
+  const lines = mark ? lineSplitter(mark) : undefined;
+  let ended = false;
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    if (lines) write(lines.end());
+    open.delete(from);
+  };
+  from.once("end", end);
+  from.once("close", end);
+  from.on("data", (chunk: Buffer) => {
+    open.set(from, Date.now());
+    write(lines ? lines.push(chunk) : chunk);
   });
   from.on("error", () => {});
 }

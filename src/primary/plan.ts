@@ -26,6 +26,8 @@ export interface LaunchPlan {
   readonly options: ResolvedOptions;
   readonly run: RunSpec;
   readonly env: Record<string, string>;
+  /** `prefix`: worker lines passed on whole with their slot; `json` merges it into JSON lines. */
+  readonly prefix?: { readonly json: boolean };
 }
 
 /** Cores this process may use: the cores present, the CPU affinity and the cgroup CPU quota (runtime/cpus.ts). */
@@ -74,6 +76,7 @@ export function planLaunch(input: LaunchOptions): LaunchPlan {
     choice,
     options,
     env,
+    ...(input.prefix === true ? { prefix: { json: options.logFormat === "json" } } : {}),
     run: { bootstrap: distFile("bootstrap.js"), preload: distFile("preload.js"), script: target, args: [...(input.args ?? [])], execArgv, cwd },
   };
 }

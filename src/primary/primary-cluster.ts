@@ -14,6 +14,7 @@ import { type StrategyChoice, selectStrategy } from "../strategy/select.js";
 import type { Spawner, StrategyContext } from "../strategy/types.js";
 import { type Cluster, quiet } from "./cluster-handle.js";
 import type { ClusterEvents, CloseResult } from "./events.js";
+import type { Log } from "./log.js";
 import type { LaunchPlan } from "./plan.js";
 import { drainOutput } from "./output.js";
 import { watchMemory } from "./memory.js";
@@ -52,7 +53,7 @@ export class PrimaryCluster extends EventEmitter<ClusterEvents> implements Clust
 
   constructor(
     private readonly plan: LaunchPlan,
-    log: (line: string) => void,
+    log: Log,
     signals: boolean,
     private readonly limit: WorkerLimit,
   ) {
@@ -73,10 +74,10 @@ export class PrimaryCluster extends EventEmitter<ClusterEvents> implements Clust
             reload: () => void this.reload(),
             scaleBy: (delta) => {
               const count = this.supervisor?.slotIds().length ?? 0;
-              if (count + delta < 1) return log(`SIGTTOU received: already at 1 worker, keeping it`);
+              if (count + delta < 1) return log(`SIGTTOU received: already at 1 worker, keeping it`, { event: "signal.scale_refused", level: "warn", signal: "SIGTTOU", workers: count });
               if (count + delta > limit.max) {
                 const more = limit.hint ? " (start with --allow-many-workers to allow more)" : "";
-                return log(`SIGTTIN received: ${count + delta} workers would be more than ${limit.reason}; keeping ${count}${more}`);
+                return log(`SIGTTIN received: ${count + delta} workers would be more than ${limit.reason}; keeping ${count}${more}`, { event: "signal.scale_refused", level: "warn", signal: "SIGTTIN", workers: count });
               }
               this.scale(count + delta);
             },
@@ -85,13 +86,15 @@ export class PrimaryCluster extends EventEmitter<ClusterEvents> implements Clust
         )
       : () => {};
     const ctx: StrategyContext = { rt: plan.runtime, caps: plan.capabilities, adapter: adapterFor(plan.runtime), grace: plan.options.grace };
-    for (const warning of STRATEGIES[plan.choice.strategy].warnings(ctx)) log(`warning: ${warning}`);
+    for (const warning of STRATEGIES[plan.choice.strategy].warnings(ctx)) log(`warning: ${warning}`, { event: "strategy.warning", level: "warn", strategy: plan.choice.strategy });
     const metrics = this.serveMetrics(log);
     Promise.all([startStrategy(plan), metrics]).then(
       ([{ spawner, choice }, metricsServer]) => {
-        if (choice.strategy !== plan.choice.strategy) log(`a probe overruled the capability table: using ${choice.strategy} (${choice.why})`);
+        if (choice.strategy !== plan.choice.strategy) {
+          log(`a probe overruled the capability table: using ${choice.strategy} (${choice.why})`, { event: "strategy.overruled", level: "warn", strategy: choice.strategy, why: choice.why });
+        }
         this.choice = choice;
-        const sup = new Supervisor({ events: this, spawner, options: plan.options, env: plan.env, log });
+        const sup = new Supervisor({ events: this, spawner, options: plan.options, env: plan.env, log, prefix: plan.prefix });
         this.supervisor = sup;
         this.reloader = new Reloader(sup, plan.options.reloadBatch, log);
         const stopMemory = plan.options.maxMemory ? watchMemory(sup, this.reloader, plan.options.maxMemory, plan.options.memoryInterval, log) : () => {};
@@ -123,7 +126,7 @@ export class PrimaryCluster extends EventEmitter<ClusterEvents> implements Clust
    * `--metrics`: its server (metrics/server.ts, loaded only then) listens before any worker starts;
    * the start fails if it cannot (E_PORT_IN_USE, or a usage error for an address it cannot use).
    */
-  private serveMetrics(log: (line: string) => void): Promise<MetricsServer> | undefined {
+  private serveMetrics(log: Log): Promise<MetricsServer> | undefined {
     const at = this.plan.options.metrics;
     if (!at) return undefined;
     return import("./metrics/server.js").then((m) =>

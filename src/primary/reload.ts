@@ -6,6 +6,7 @@
  */
 import type { WorkerRecord } from "./worker-record.js";
 import { describeError } from "./format.js";
+import type { Log } from "./log.js";
 import type { Supervisor } from "./supervisor.js";
 
 type Target = Set<number> | "all";
@@ -18,7 +19,7 @@ export class Reloader {
   constructor(
     private readonly sup: Supervisor,
     private readonly batch: number,
-    private readonly log: (line: string) => void,
+    private readonly log: Log,
   ) {}
 
   /**
@@ -31,7 +32,7 @@ export class Reloader {
       return this.current;
     }
     this.pending = this.pending === "all" || !ids ? "all" : new Set([...this.pending ?? [], ...ids]);
-    this.log(`reload requested while one runs: queued${this.next ? " (coalesced with the one already queued)" : ""}`);
+    this.log(`reload requested while one runs: queued${this.next ? " (coalesced with the one already queued)" : ""}`, { event: "reload.queued", coalesced: this.next !== undefined });
     this.next ??= this.current.then(() => {
       const target = this.pending;
       this.pending = undefined;
@@ -46,7 +47,7 @@ export class Reloader {
     if (sup.isStopping) return false;
     const targets = ids ?? sup.slotIds();
     const t0 = Date.now();
-    this.log(`${reason === "memory" ? "replacing" : "rolling reload of"} worker${targets.length === 1 ? "" : "s"} ${targets.join(", ")}, ${this.batch} at a time`);
+    this.log(`${reason === "memory" ? "replacing" : "rolling reload of"} worker${targets.length === 1 ? "" : "s"} ${targets.join(", ")}, ${this.batch} at a time`, { event: "reload.start", workers: targets, batch: this.batch, reason });
     sup.emit("reload:start", { ids: targets, reason });
     for (let i = 0; i < targets.length; i += this.batch) {
       const slots = targets.slice(i, i + this.batch).flatMap((id) => {
@@ -61,7 +62,7 @@ export class Reloader {
         for (const w of incoming) if (w && !w.gone) sup.stopWorker(w, "reload");
         const failed = incoming[k];
         const why = failed?.lastError ? describeError(failed.lastError) : "it exited before it was ready";
-        this.log(`reload abandoned: the replacement for worker ${slots[k]!.id} failed (${why}); the running workers keep serving`);
+        this.log(`reload abandoned: the replacement for worker ${slots[k]!.id} failed (${why}); the running workers keep serving`, { event: "reload.abandon", level: "warn", worker: slots[k]!.id, pid: failed?.pid, error: why, reason });
         sup.emit("reload:abandon", { id: slots[k]!.id, reason: why });
         // A slot whose old worker crashed while its replacement started gets an ordinary restart.
         for (const s of slots) if (!s.worker) sup.restart(s);
@@ -71,7 +72,7 @@ export class Reloader {
       await Promise.all(olds.map((w) => w.exited));
     }
     const duration = Date.now() - t0;
-    this.log(`${reason === "memory" ? "replacement" : "reload"} finished in ${duration} ms`);
+    this.log(`${reason === "memory" ? "replacement" : "reload"} finished in ${duration} ms`, { event: "reload.finish", workers: targets, duration, reason });
     sup.emit("reload:finish", { ids: targets, duration });
     return true;
   }

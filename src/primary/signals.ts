@@ -4,6 +4,7 @@
  * Handlers are removed when the cluster closes so a library user's process is left as it was.
  */
 import process from "node:process";
+import type { Log } from "./log.js";
 
 export interface SignalActions {
   stop(force: boolean): void;
@@ -11,7 +12,7 @@ export interface SignalActions {
   scaleBy(delta: number): void;
 }
 
-export function installSignals(actions: SignalActions, log: (line: string) => void): () => void {
+export function installSignals(actions: SignalActions, log: Log): () => void {
   const removeStop = installStopSignals(actions.stop, log);
   const onHup = () => actions.reload();
   const onTtin = () => actions.scaleBy(1);
@@ -26,11 +27,12 @@ export function installSignals(actions: SignalActions, log: (line: string) => vo
   };
 }
 
-function installStopSignals(stop: (force: boolean) => void, log: (line: string) => void): () => void {
+function installStopSignals(stop: (force: boolean) => void, log: Log): () => void {
   let count = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     count++;
-    log(count === 1 ? `${signal} received: stopping gracefully (send again to force)` : `${signal} received again: killing workers`);
+    if (count === 1) log(`${signal} received: stopping gracefully (send again to force)`, { event: "signal.stop", signal });
+    else log(`${signal} received again: killing workers`, { event: "signal.force", level: "warn", signal });
     stop(count > 1);
   };
   // One listener per signal, each naming its own: the runtime's argument is not to be trusted

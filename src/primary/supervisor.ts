@@ -15,6 +15,7 @@ import { restartDelay } from "./backoff.js";
 import type { ClusterEvents, CloseResult } from "./events.js";
 import { describeError, describeExit, urlOf } from "./format.js";
 import { type Degraded, degradedLine, giveUpRule } from "./give-up.js";
+import type { Log } from "./log.js";
 import { forward } from "./output.js";
 import { StopOutcome } from "./stop-outcome.js";
 import { WorkerRecord } from "./worker-record.js";
@@ -42,7 +43,9 @@ export interface SupervisorConfig {
   readonly spawner: Spawner;
   readonly options: ResolvedOptions;
   readonly env: Record<string, string>;
-  readonly log: (line: string) => void;
+  readonly log: Log;
+  /** `prefix`: each worker line passed on whole, prefixed with its slot (output.ts). */
+  readonly prefix?: { readonly json: boolean };
 }
 
 export class Supervisor {
@@ -61,7 +64,7 @@ export class Supervisor {
   readonly closed: Promise<CloseResult>;
   private resolveClosed!: (r: CloseResult) => void;
   private readonly opts: ResolvedOptions;
-  private readonly log: (line: string) => void;
+  private readonly log: Log;
 
   constructor(private readonly config: SupervisorConfig) {
     this.opts = config.options;
@@ -135,26 +138,27 @@ export class Supervisor {
       log: this.log,
       firstShowing: (e: ErrorInfo) => !this.printedStacks.has(describeError(e)) && Boolean(this.printedStacks.add(describeError(e))),
     };
-    forward(proc.stdout, process.stdout);
-    forward(proc.stderr, process.stderr);
+    const lines = this.config.prefix ? { worker: slot.id, json: this.config.prefix.json } : undefined;
+    forward(proc.stdout, process.stdout, lines);
+    forward(proc.stderr, process.stderr, lines);
     const w = new WorkerRecord(slot.id, proc, hooks, this.opts.readyTimeout, this.opts.readyOn);
     this.all.add(w);
     slot[role] = w;
     // A degraded slot retries quietly: its line said so once.
-    if (!slot.degraded) this.log(`${role === "incoming" ? "replacement " : ""}${w.label} started`);
+    if (!slot.degraded) this.log(`${role === "incoming" ? "replacement " : ""}${w.label} started`, { event: "worker.start", worker: slot.id, pid: w.pid, replacement: role === "incoming" || undefined });
     this.emit("worker:start", { id: slot.id, pid: w.pid });
     return w;
   }
 
   private onReady(slot: Slot, w: WorkerRecord): void {
     // A degraded slot's retries are quiet; its "recovered" line says when one is ready.
-    if (!slot.degraded) this.log(`${w.label} ready${w.address ? ` on ${urlOf(w.address)}` : ""}`);
+    if (!slot.degraded) this.log(`${w.label} ready${w.address ? ` on ${urlOf(w.address)}` : ""}`, { event: "worker.ready", worker: slot.id, pid: w.pid, url: w.address ? urlOf(w.address) : undefined });
     this.emit("worker:ready", { id: slot.id, pid: w.pid, address: w.address });
     if (slot.worker === w) this.recoverWhenSteady(slot, w);
     if (this.everReady || ![...this.slots.values()].every((s) => s.worker?.ready)) return;
     this.everReady = true;
     const urls = [...new Set([...this.slots.values()].flatMap((s) => (s.worker?.address ? [urlOf(s.worker.address)] : [])))];
-    this.log(`all ${this.slots.size} workers ready (${this.config.spawner.name})${urls.length ? `: ${urls.join(" ")}` : ""}`);
+    this.log(`all ${this.slots.size} workers ready (${this.config.spawner.name})${urls.length ? `: ${urls.join(" ")}` : ""}`, { event: "cluster.ready", workers: this.slots.size, strategy: this.config.spawner.name, urls });
     this.emit("ready");
   }
 
@@ -173,11 +177,13 @@ export class Supervisor {
     const repeated = cause !== "" && this.shownCauses.has(cause);
     if ((!expected || drainFailed) && cause) this.shownCauses.add(cause);
     const prefix = `${role === "incoming" ? "replacement " : ""}${w.label}`;
+    const facts = { worker: slot.id, pid: w.pid, code, signal, error: error ? describeError(error) : undefined, replacement: role === "incoming" || undefined };
     if (drainFailed) {
-      this.log(`${prefix} failed while draining: ${last}`);
+      this.log(`${prefix} failed while draining: ${last}`, { event: "worker.drain_failed", level: "error", ...facts });
       if (this.stopping) this.outcome.drainFailed(`worker ${slot.id} (pid ${w.pid}) failed while draining: ${last}`, { worker: { id: slot.id, pid: w.pid }, exit: { code, signal }, cause: w.reportedError });
     } else if (!slot.degraded || expected || role !== "worker" || !slot.degraded.seen.has(last)) {
-      this.log(`${prefix} ${expected ? "stopped" : "exited"} with ${describeExit(code, signal)}${expected ? "" : repeated ? " (the same error as before)" : cause}`);
+      const text = `${prefix} ${expected ? "stopped" : "exited"} with ${describeExit(code, signal)}${expected ? "" : repeated ? " (the same error as before)" : cause}`;
+      this.log(text, expected ? { event: "worker.stop", ...facts } : { event: "worker.exit", level: "warn", ...facts, uptime: Date.now() - w.startedAt });
     }
     if (slot.degraded && !expected && role === "worker") slot.degraded.seen.add(last);
     this.emit("worker:exit", { id: slot.id, pid: w.pid, code, signal, expected, error });
@@ -194,7 +200,7 @@ export class Supervisor {
       if (!this.everReady || serving === 0) return this.fail(rule.error);
       if (!slot.degraded) {
         slot.degraded = { symptom: rule.symptom, recoverAfter: rule.recoverAfter, since: Date.now(), seen: new Set([last]) };
-        this.log(degradedLine(slot.id, rule.symptom, last, serving, this.slots.size));
+        this.log(degradedLine(slot.id, rule.symptom, last, serving, this.slots.size), { event: "worker.degraded", level: "warn", worker: slot.id, symptom: rule.symptom, cause: last, serving, workers: this.slots.size });
         this.emit("worker:degraded", { id: slot.id, symptom: rule.symptom, cause: last, serving, workers: this.slots.size });
       }
     }
@@ -214,7 +220,7 @@ export class Supervisor {
     if (!slot.degraded) return;
     const downtime = Date.now() - slot.degraded.since;
     slot.degraded = undefined;
-    this.log(`worker ${slot.id} recovered: ${w.label} ready after ${Math.round(downtime / 1000)} s degraded; ${this.serving()} of ${this.slots.size} workers serving`);
+    this.log(`worker ${slot.id} recovered: ${w.label} ready after ${Math.round(downtime / 1000)} s degraded; ${this.serving()} of ${this.slots.size} workers serving`, { event: "worker.recovered", worker: slot.id, pid: w.pid, downtime });
     this.emit("worker:recovered", { id: slot.id, pid: w.pid, downtime });
   }
 
@@ -222,7 +228,7 @@ export class Supervisor {
   restart(slot: Slot): void {
     if (this.stopping || slot.removed || slot.worker || slot.restartTimer) return;
     const delay = restartDelay(Math.max(1, slot.crashes));
-    if (!slot.degraded) this.log(`restarting worker ${slot.id}${delay ? ` in ${delay} ms` : ""} (crash ${slot.crashes})`);
+    if (!slot.degraded) this.log(`restarting worker ${slot.id}${delay ? ` in ${delay} ms` : ""} (crash ${slot.crashes})`, { event: "worker.restart", worker: slot.id, delay, attempt: slot.crashes });
     this.emit("worker:restart", { id: slot.id, delay, attempt: slot.crashes });
     slot.restartTimer = setTimeout(() => {
       slot.restartTimer = undefined;
@@ -267,7 +273,7 @@ export class Supervisor {
       this.slots.delete(id);
       for (const w of [slot.worker, slot.incoming]) if (w) this.stopWorker(w, "scale");
     }
-    this.log(`scaled from ${from} to ${n} workers`);
+    this.log(`scaled from ${from} to ${n} workers`, { event: "cluster.scale", from, to: n });
     this.emit("scale", { from, to: n });
     return n;
   }

@@ -12,6 +12,7 @@
  * for hung, one blocked that long may be; a worker whose loop turns but whose app is stuck
  * (awaiting a promise that never settles) is alive as far as this can tell.
  */
+import type { Log } from "./log.js";
 import type { Slot, Supervisor } from "./supervisor.js";
 import type { WorkerRecord } from "./worker-record.js";
 import { heartbeatInterval } from "../protocol.js";
@@ -21,7 +22,7 @@ export interface WatchdogConfig {
   readonly watchdog: number;
   /** For the restart count (as the supervisor's onExit keeps it). */
   readonly minUptime: number;
-  readonly log: (line: string) => void;
+  readonly log: Log;
 }
 
 /** Checks every ready worker's last heartbeat once per heartbeat interval; returns the stop function. */
@@ -52,7 +53,7 @@ export function watchHeartbeats(sup: Supervisor, config: WatchdogConfig): () => 
 }
 
 async function replaceHung(sup: Supervisor, slot: Slot, w: WorkerRecord, stuckMs: number, config: WatchdogConfig): Promise<void> {
-  config.log(`${w.label} hung: no heartbeat for ${(stuckMs / 1000).toFixed(1)} s (watchdog ${config.watchdog} ms); replacing it`);
+  config.log(`${w.label} hung: no heartbeat for ${(stuckMs / 1000).toFixed(1)} s (watchdog ${config.watchdog} ms); replacing it`, { event: "worker.hung", level: "warn", worker: w.id, pid: w.pid, stuck: stuckMs, watchdog: config.watchdog });
   sup.emit("worker:hung", { id: slot.id, pid: w.pid, stuckMs: Math.round(stuckMs), watchdog: config.watchdog });
   // Counted as the supervisor counts an exit: a worker that stayed up minUptime starts afresh.
   if (Date.now() - w.startedAt >= config.minUptime) slot.crashes = 0;

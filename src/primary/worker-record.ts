@@ -5,13 +5,14 @@
  */
 import { errorAck, type ErrorInfo, type FromWorker, isProtocolMessage, type ListenAddress, parseFromWorker, type ShutdownReason, toWorker } from "../protocol.js";
 import type { ChildHandle } from "../strategy/types.js";
+import type { Log } from "./log.js";
 
 export interface WorkerHooks {
   /** The first time this worker is ready. */
   onReady(w: WorkerRecord): void;
   /** Once, when the process is gone. */
   onExit(w: WorkerRecord, code: number | null, signal: NodeJS.Signals | null): void;
-  log(line: string): void;
+  log: Log;
   /** True the first time a fatal cause is reported: only then may its stack trace be printed. */
   firstShowing(error: ErrorInfo): boolean;
 }
@@ -89,7 +90,7 @@ export class WorkerRecord {
     this.later(readyTimeout, () => {
       if (this.ready || this.stopping) return;
       this.readyTimedOut = { after: readyTimeout, readyOn };
-      hooks.log(`${this.label} ${readyTimeoutText(this.readyTimedOut)}; killing it`);
+      hooks.log(`${this.label} ${readyTimeoutText(this.readyTimedOut)}; killing it`, { event: "worker.ready_timeout", level: "warn", worker: id, pid: this.pid, timeout: readyTimeout });
       proc.kill("SIGKILL");
     });
   }
@@ -137,7 +138,7 @@ export class WorkerRecord {
     this.later(grace, () => {
       this.killedBy = "grace";
       onGraceExpired();
-      this.hooks.log(`${this.label} still running after ${grace} ms grace; killing it`);
+      this.hooks.log(`${this.label} still running after ${grace} ms grace; killing it`, { event: "worker.grace_expired", level: "warn", worker: this.id, pid: this.pid, grace });
       this.proc.kill("SIGKILL");
     });
   }
@@ -161,7 +162,9 @@ export class WorkerRecord {
     if (this.gone) return;
     const msg = parseFromWorker(raw);
     if (!msg) {
-      if (isProtocolMessage(raw) && this.malformed++ === 0) this.hooks.log(`${this.label} sent a malformed protocol message; ignored (and any more like it)`);
+      if (isProtocolMessage(raw) && this.malformed++ === 0) {
+        this.hooks.log(`${this.label} sent a malformed protocol message; ignored (and any more like it)`, { event: "worker.malformed_message", level: "warn", worker: this.id, pid: this.pid });
+      }
       return;
     }
     if (msg.type === "error") {

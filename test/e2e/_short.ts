@@ -9,6 +9,7 @@
 import { describe, expect, it } from "vitest";
 import { type Cell, fixture, inMatrix, type StrategyName } from "../_helpers/cells.js";
 import { inflightSurvivesStop, startCluster, stopCleanly } from "../_helpers/cluster.js";
+import { jsonLogStartStop } from "../_helpers/json-log.js";
 import { distinctWorkers, freePort, tryGet } from "../_helpers/net.js";
 import { isAlive, start, until } from "../_helpers/proc.js";
 import { recordExplain, recordResults } from "../_helpers/results.js";
@@ -87,6 +88,8 @@ export function shortSuite(cell: Cell): void {
       expect(r.log).toMatch(/reload finished/);
       expect(r.pidsAfter.filter((p) => r.pidsBefore.includes(p))).toEqual([]);
     });
+
+    it(`${app}: --log-format json: every line of a start and a stop is a JSON object`, () => jsonLogStartStop(cell, strategy, app));
 
     it(`${app}: the launcher's SIGKILL leaves no worker`, async () => {
       const { port, proc, workers } = await startCluster(cell, strategy, app);

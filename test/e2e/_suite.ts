@@ -10,6 +10,7 @@ import { distinctWorkers, freePort, tryGet } from "../_helpers/net.js";
 import { inflightSurvivesStop, startCluster, stopCleanly } from "../_helpers/cluster.js";
 import { isAlive, start, until } from "../_helpers/proc.js";
 import { reloadScenario } from "../_helpers/scenario.js";
+import { jsonLogStartStop } from "../_helpers/json-log.js";
 import { recordExplain, recordResults } from "../_helpers/results.js";
 import { metricsCheck } from "../_helpers/metrics.js";
 import { hungWorkerReplaced } from "../_helpers/watchdog.js";
@@ -37,6 +38,9 @@ export function runtimeSuite(cell: Cell): void {
         expect(p.stderr()).not.toMatch(/\n\s+at /);
       });
     }
+
+    const app = cell.apps[cell.auto]![0]!;
+    it(`${app}: --log-format json: every line of a start and a stop is a JSON object`, () => jsonLogStartStop(cell, cell.auto, app));
   });
 
   for (const strategy of strategies) {

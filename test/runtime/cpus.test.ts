@@ -51,7 +51,7 @@ describe.skipIf(cores < 2)("-w max counts the cores this process may use", () =>
       expect(await workersStarted([], { UNICLUSTER_CGROUP_ROOT: root }, [])).toBe(1);
       const explain = start(...cell.cli(["--explain"]), { env: { UNICLUSTER_CGROUP_ROOT: root } });
       expect((await explain.exited()).code, explain.output()).toBe(0);
-      expect(explain.stdout()).toMatch(new RegExp(`\\nworkers: 1 \\(cgroup cpu.max 100000/100000 = 1; affinity ${cores}; cores ${cores}\\)\\n$`));
+      expect(explain.stdout()).toMatch(new RegExp(`\\nworkers: 1 \\(cgroup cpu.max 100000/100000 = 1; affinity ${cores}; cores ${cores}\\)$`, "m"));
     });
   });
 
@@ -61,7 +61,7 @@ describe.skipIf(cores < 2)("-w max counts the cores this process may use", () =>
     const args = ["run", "--allow-read", "--allow-env", "--allow-run", "--allow-net", ...cli[1].slice(2)];
     const explain = start(deno.bin, args);
     expect((await explain.exited()).code, explain.output()).toBe(0);
-    expect(explain.stdout()).toMatch(/\nworkers: \d+ \(cgroup not read: Deno reads \/proc and \/sys only with -A; affinity \d+ \(os\.availableParallelism\); cores unknown \(Deno needs --allow-sys\)\)\n$/);
+    expect(explain.stdout()).toMatch(/\nworkers: \d+ \(cgroup not read: Deno reads \/proc and \/sys only with -A; affinity \d+ \(os\.availableParallelism\); cores unknown \(Deno needs --allow-sys\)\)$/m);
   });
 });
 
@@ -96,6 +96,6 @@ describe.skipIf(cores < 2 || !V1_CPU || process.getuid?.() !== 0)("a real cgroup
     expect(Number(m[1])).toBe(1);
     const explain = inCgroup(cell.cli(["--explain"]));
     expect((await explain.exited()).code, explain.output()).toBe(0);
-    expect(explain.stdout()).toMatch(/\nworkers: 1 \(cgroup cpu.cfs_quota_us\/cfs_period_us 100000\/100000 = 1; affinity \d+; cores \d+\)\n$/);
+    expect(explain.stdout()).toMatch(/\nworkers: 1 \(cgroup cpu.cfs_quota_us\/cfs_period_us 100000\/100000 = 1; affinity \d+; cores \d+\)$/m);
   });
 });

@@ -6,6 +6,7 @@
  * Limit: a worker's counts leave the sum when it exits (a restart, a reload), as with prom-client's
  * own cluster aggregation; Prometheus's rate() treats the drop as a counter reset.
  */
+import type { Log } from "../log.js";
 import type { FromWorker } from "../../protocol.js";
 import { metricsRequest } from "../../protocol.js";
 import type { MetricFamily } from "../../metrics-json.js";
@@ -31,7 +32,7 @@ export class MetricsCollector {
   private readonly route = (r: Reply) => this.pending.get(r.id)?.(r);
 
   constructor(
-    private readonly log: (line: string) => void,
+    private readonly log: Log,
     private readonly timeoutMs = SCRAPE_TIMEOUT_MS,
   ) {}
 
@@ -53,7 +54,7 @@ export class MetricsCollector {
           this.pending.set(id, (r) => {
             if (r.error !== undefined && !this.reported.has(r.error)) {
               this.reported.add(r.error);
-              this.log(`${w.label}: its shared metrics could not be read: ${r.error}`);
+              this.log(`${w.label}: its shared metrics could not be read: ${r.error}`, { event: "metrics.unreadable", level: "warn", worker: w.id, pid: w.pid, error: r.error });
             }
             families.push(r.metrics);
             done();

@@ -4,6 +4,7 @@
  * any worker starts, so a port in use ends the start at once (E_PORT_IN_USE, exit 1).
  * GET and HEAD only; any other path is 404.
  */
+import type { Log } from "../log.js";
 import type { EventEmitter } from "node:events";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { UniclusterError, usageError } from "../../errors.js";
@@ -23,7 +24,7 @@ export interface MetricsSource {
   supervisor(): Supervisor | undefined;
   /** A stop was asked for before the supervisor existed. */
   stopRequested(): boolean;
-  log(line: string): void;
+  log: Log;
 }
 
 export interface MetricsServer {
@@ -76,7 +77,7 @@ export async function startMetricsServer(at: Endpoint, source: MetricsSource): P
     if (path === "/readyz" || path === "/healthz") return health(res, head, readiness(source.supervisor(), stopRequested));
     if (path === "/metrics") {
       return void metrics(res, head).catch((err: unknown) => {
-        source.log(`metrics: scrape failed: ${err instanceof Error ? err.message : String(err)}`);
+        source.log(`metrics: scrape failed: ${err instanceof Error ? err.message : String(err)}`, { event: "metrics.scrape_failed", level: "error", error: err instanceof Error ? err.message : String(err) });
         if (!res.headersSent) reply(res, head, 500, "text/plain; charset=utf-8", "scrape failed\n");
       });
     }
@@ -87,7 +88,7 @@ export async function startMetricsServer(at: Endpoint, source: MetricsSource): P
     server.once("error", (err) => reject(listenError(err as NodeJS.ErrnoException, at)));
     server.listen(at.port, at.host, () => resolve());
   });
-  server.on("error", (err) => source.log(`metrics: ${err.message}`));
+  server.on("error", (err) => source.log(`metrics: ${err.message}`, { event: "metrics.error", level: "error", error: err.message }));
   return {
     close() {
       // Kept-alive scrapers must not hold the launcher's exit.
