@@ -80,7 +80,9 @@ describe("cli: options from the environment and a config file", () => {
     p.child.kill("SIGTERM");
     await p.exited(20_000);
     // The worker was told its id and strategy; the parent's settings were not passed on.
-    expect(body.seen).toEqual({ UNICLUSTER_WORKER_ID: "1", UNICLUSTER_STRATEGY: cell.auto });
+    // (Variables of the test runner's own, such as UNICLUSTER_MATRIX in CI, pass through as any do.)
+    const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith("UNICLUSTER_")));
+    expect(body.seen).toEqual({ ...inherited, UNICLUSTER_WORKER_ID: "1", UNICLUSTER_STRATEGY: cell.auto });
     expect(body.code, body.stderr).toBe(0);
     expect(body.stdout).toMatch(/^ {2}--strategy +auto +default$/m);
     expect(body.stdout).toMatch(/^ {2}--grace +10000 +default$/m);

@@ -133,7 +133,9 @@ export function installWorker(): WorkerControl {
   // can no longer run), its children do not, unless they handle SIGTERM.
   process.on("exit", () => {
     const primaryGone = orphaned || !process.connected || (primaryPid !== "" && String(parentPid()) !== primaryPid);
-    killGroup(process.pid, primaryGone ? "SIGKILL" : "SIGTERM");
+    if (primaryGone) killGroup(process.pid, "SIGKILL");
+    // Where the worker might die of it (Deno), the live primary's SIGKILL after the exit does it.
+    else if (quirks.survivesOwnGroupSignal !== false) killGroup(process.pid, "SIGTERM");
   });
   // A second line of defence: re-parenting. Under load, Deno 2.7.14 workers now and then never
   // saw 'disconnect' after the primary's SIGKILL (test/e2e deno2.7, 1 run in ~4); Bun 1.1.20

@@ -27,4 +27,10 @@ export interface RuntimeQuirks {
    * unref() says (channel.ts then attaches it only while the channel is held). Default false.
    */
   disconnectKeepsAlive?(rt: RuntimeInfo): boolean;
+  /**
+   * False where a worker may die of the SIGTERM it sends its own process group as it exits
+   * (install.ts): then, while its primary lives, it leaves the group to the primary, which
+   * SIGKILLs what is left once the worker is gone. Default true.
+   */
+  readonly survivesOwnGroupSignal?: boolean;
 }
