@@ -18,7 +18,7 @@ export interface NativeServerOptions {
 }
 
 export interface RuntimeQuirks {
-  /** How node:http servers stop accepting when the worker drains (servers.ts NodeListenOptions). */
+  /** How node:http servers stop accepting when the worker drains (node-server.ts NodeServerOptions). */
   readonly drainStyle: "net-close" | "delayed-close";
   /** Wraps the runtime's own server (Bun.serve, Deno.serve), where it has one. */
   patchNativeServer?(opts: NativeServerOptions): void;
