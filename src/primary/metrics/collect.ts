@@ -13,7 +13,7 @@ import type { MetricFamily } from "../../metrics-json.js";
 import type { WorkerRecord } from "../worker-record.js";
 
 /** Below Prometheus's default scrape_timeout (10 s), so a slow worker never fails the scrape. */
-export const SCRAPE_TIMEOUT_MS = 2000;
+const SCRAPE_TIMEOUT_MS = 2000;
 
 type Reply = Extract<FromWorker, { type: "metrics" }>;
 
@@ -30,11 +30,26 @@ export class MetricsCollector {
   /** Registry failures already logged: each is named once, not at every scrape. */
   private readonly reported = new Set<string>();
   private readonly route = (r: Reply) => this.pending.get(r.id)?.(r);
+  /**
+   * What to end when a worker exits mid-scrape: one exit hook per worker, not one per scrape (a
+   * hook per scrape kept every scrape's replies alive until the worker exited).
+   */
+  private readonly onExit = new WeakMap<WorkerRecord, Set<() => void>>();
 
-  constructor(
-    private readonly log: Log,
-    private readonly timeoutMs = SCRAPE_TIMEOUT_MS,
-  ) {}
+  constructor(private readonly log: Log) {}
+
+  private exitHooks(w: WorkerRecord): Set<() => void> {
+    let hooks = this.onExit.get(w);
+    if (!hooks) {
+      const set = new Set<() => void>();
+      hooks = set;
+      this.onExit.set(w, set);
+      void w.exited.then(() => {
+        for (const fn of [...set]) fn();
+      });
+    }
+    return hooks;
+  }
 
   async scrape(records: readonly WorkerRecord[]): Promise<Scrape> {
     const asked = records.filter((w) => w.ready && !w.gone);
@@ -48,6 +63,7 @@ export class MetricsCollector {
           const done = () => {
             this.pending.delete(id);
             open.delete(id);
+            this.exitHooks(w).delete(done);
             resolve();
           };
           open.set(id, w);
@@ -61,11 +77,11 @@ export class MetricsCollector {
           });
           w.onMetrics = this.route;
           if (!w.proc.send(metricsRequest(id))) return done();
-          void w.exited.then(done);
+          this.exitHooks(w).add(done);
         }),
     );
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.timeoutMs)));
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, SCRAPE_TIMEOUT_MS)));
     await Promise.race([Promise.all(waits), timeout]);
     clearTimeout(timer);
     // Late answers find no pending entry and are dropped.
