@@ -98,7 +98,7 @@ export class PrimaryCluster extends EventEmitter<ClusterEvents> implements Clust
         this.supervisor = sup;
         this.reloader = new Reloader(sup, plan.options.reloadBatch, log);
         const stopMemory = plan.options.maxMemory ? watchMemory(sup, this.reloader, plan.options.maxMemory, plan.options.memoryInterval, log) : () => {};
-        const stopWatchdog = plan.options.watchdog ? watchHeartbeats(sup, { watchdog: plan.options.watchdog, minUptime: plan.options.minUptime, log }) : () => {};
+        const stopWatchdog = plan.options.watchdog ? watchHeartbeats(sup, { watchdog: plan.options.watchdog, log }) : () => {};
         void sup.closed.then(async (r) => {
           // Signals off first: a second Ctrl-C while a slow reader holds the drain ends at once.
           removeSignals();

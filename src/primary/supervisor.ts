@@ -189,9 +189,7 @@ export class Supervisor {
     this.emit("worker:exit", { id: slot.id, pid: w.pid, code, signal, expected, error });
     if (expected || role !== "worker" || slot.incoming) return this.maybeFinish();
 
-    const uptime = Date.now() - w.startedAt;
-    if (w.ready && uptime >= this.opts.minUptime) slot.crashes = 0;
-    slot.crashes++;
+    this.countCrash(slot, w);
     slot.startFailures = w.ready ? 0 : slot.startFailures + 1;
 
     const rule = giveUpRule(slot, { pid: w.pid, ready: w.ready, code, signal, error: w.reportedError, readyTimedOut: w.readyTimedOut, cause }, { everReady: this.everReady, minUptime: this.opts.minUptime, maxRestarts: this.opts.maxRestarts, strategy: this.config.spawner.name });
@@ -222,6 +220,12 @@ export class Supervisor {
     slot.degraded = undefined;
     this.log(`worker ${slot.id} recovered: ${w.label} ready after ${Math.round(downtime / 1000)} s degraded; ${this.serving()} of ${this.slots.size} workers serving`, { event: "worker.recovered", worker: slot.id, pid: w.pid, downtime });
     this.emit("worker:recovered", { id: slot.id, pid: w.pid, downtime });
+  }
+
+  /** Counts an unexpected end of `w` (an exit, a hang): a worker that stayed up minUptime starts the count afresh. */
+  countCrash(slot: Slot, w: WorkerRecord): void {
+    if (w.ready && Date.now() - w.startedAt >= this.opts.minUptime) slot.crashes = 0;
+    slot.crashes++;
   }
 
   /** Replaces a slot's missing worker after its backoff delay. */

@@ -4,7 +4,9 @@
  * as gunicorn's `timeout` does: its replacement starts, and once that is ready or has failed,
  * the hung one is SIGKILLed (it cannot drain: its loop does not turn). The other workers serve
  * throughout. One log line names the worker and how long it was stuck; `worker:hung` and
- * `worker:restart` are emitted (it counts as a restart).
+ * `worker:restart` are emitted (it counts as a crash and a restart). If the replacement fails,
+ * the slot restarts as after any failed start: that restart is the supervisor's, with its own
+ * `worker:restart`, so each spawn is one restart.
  *
  * Left alone: workers not ready yet (the ready timeout's business), workers asked to stop (a
  * drain is --grace's business), everything once the cluster stops. Limits: a loop blocked for
@@ -20,8 +22,6 @@ import { heartbeatInterval } from "../protocol.js";
 export interface WatchdogConfig {
   /** No heartbeat for this long (ms) is a hang. */
   readonly watchdog: number;
-  /** For the restart count (as the supervisor's onExit keeps it). */
-  readonly minUptime: number;
   readonly log: Log;
 }
 
@@ -55,9 +55,7 @@ export function watchHeartbeats(sup: Supervisor, config: WatchdogConfig): () => 
 async function replaceHung(sup: Supervisor, slot: Slot, w: WorkerRecord, stuckMs: number, config: WatchdogConfig): Promise<void> {
   config.log(`${w.label} hung: no heartbeat for ${(stuckMs / 1000).toFixed(1)} s (watchdog ${config.watchdog} ms); replacing it`, { event: "worker.hung", level: "warn", worker: w.id, pid: w.pid, stuck: stuckMs, watchdog: config.watchdog });
   sup.emit("worker:hung", { id: slot.id, pid: w.pid, stuckMs: Math.round(stuckMs), watchdog: config.watchdog });
-  // Counted as the supervisor counts an exit: a worker that stayed up minUptime starts afresh.
-  if (Date.now() - w.startedAt >= config.minUptime) slot.crashes = 0;
-  slot.crashes++;
+  sup.countCrash(slot, w);
   sup.emit("worker:restart", { id: slot.id, delay: 0, attempt: slot.crashes });
   // A reload already starting this slot's replacement: that one takes over, the hung one goes now.
   const incoming = slot.incoming ? undefined : sup.spawnInto(slot, "incoming");
