@@ -46,6 +46,9 @@ export function workerEnv(w: WorkerBrief, strategy: string): Record<string, stri
   };
 }
 
+/** Every variable `workerEnv()` sets: what a worker's environment must let it read (Deno's --allow-env). */
+export const WORKER_VARS: readonly string[] = Object.keys(workerEnv({ id: 1, readyOn: "listen", primaryPid: "", policy: {} as ListenPolicy, heartbeatMs: 0 }, ""));
+
 function parseRule(v: unknown): ListenRule | undefined {
   if (!isRecord(v)) return undefined;
   if (v.kind === "as-is" || v.kind === "reuseport") return { kind: v.kind };

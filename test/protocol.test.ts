@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { errorAck, isProtocolMessage, parseFromWorker, parsePolicy, parseToWorker, PRIVATE_VARS, PROTOCOL, takeWorkerEnv, toWorker, workerEnv } from "../src/protocol.js";
+import { WORKER_VARS, errorAck, isProtocolMessage, parseFromWorker, parsePolicy, parseToWorker, PRIVATE_VARS, PROTOCOL, takeWorkerEnv, toWorker, workerEnv } from "../src/protocol.js";
 
 const listening = { unicluster: 1, type: "listening", address: { address: "127.0.0.1", port: 3000 } };
 const ready = { unicluster: 1, type: "ready" };
@@ -220,5 +220,12 @@ describe("the metrics scrape messages", () => {
     expect(parseFromWorker({ unicluster: 1, type: "metrics", id: 7, metrics: [{ ...family, type: "untyped" }] })).toBeNull();
     expect(parseFromWorker({ unicluster: 1, type: "metrics", id: "7", metrics: [family] })).toBeNull();
     expect(parseFromWorker({ unicluster: 1, type: "metrics", id: 7, metrics: "[]" })).toBeNull();
+  });
+});
+
+describe("WORKER_VARS", () => {
+  it("holds every private variable a worker reads (a hand-written list once missed UNICLUSTER_HEARTBEAT_MS)", () => {
+    for (const k of PRIVATE_VARS) expect(WORKER_VARS).toContain(k);
+    for (const k of ["UNICLUSTER_WORKER_ID", "NODE_APP_INSTANCE", "UNICLUSTER_STRATEGY"]) expect(WORKER_VARS).toContain(k);
   });
 });

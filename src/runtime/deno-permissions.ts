@@ -13,6 +13,7 @@
  */
 import path from "node:path";
 import { UniclusterError } from "../errors.js";
+import { WORKER_VARS } from "../protocol.js";
 
 const NAMES = ["read", "write", "net", "env", "sys", "run", "ffi", "import"] as const;
 type Name = (typeof NAMES)[number];
@@ -37,10 +38,10 @@ export function missingPermission(err: unknown): string | undefined {
 
 /**
  * What the worker runtime itself reads, whatever the app does: its environment variables
- * (protocol.ts workerEnv), so they are always granted. Everything else a worker needs (reading
+ * (protocol.ts WORKER_VARS, derived from workerEnv), so they are always granted. Everything
+ * else a worker needs (reading
  * its own script, the network for the app's server) the launcher must have had already.
  */
-const WORKER_ENV = ["UNICLUSTER_WORKER_ID", "NODE_APP_INSTANCE", "UNICLUSTER_STRATEGY", "UNICLUSTER_READY_ON", "UNICLUSTER_PRIMARY_PID", "UNICLUSTER_POLICY"];
 
 /**
  * Flags that give a Deno worker the launcher's permissions: `-A` when the launcher has every
@@ -62,7 +63,7 @@ export function workerPermissionFlags(readPaths: readonly string[]): string[] {
     const readable = readPaths.filter((p) => api.querySync({ name: "read", path: p }).state === "granted");
     if (readable.length) flags.push(`--allow-read=${readable.map((p) => path.resolve(p)).join(",")}`);
   }
-  if (state.env === "prompt") flags.push(`--allow-env=${WORKER_ENV.join(",")}`);
+  if (state.env === "prompt") flags.push(`--allow-env=${WORKER_VARS.join(",")}`);
   return flags;
 }
 
