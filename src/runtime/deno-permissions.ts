@@ -39,8 +39,8 @@ export function missingPermission(err: unknown): string | undefined {
 /**
  * What the worker runtime itself reads, whatever the app does: its environment variables
  * (protocol.ts WORKER_VARS, derived from workerEnv), so they are always granted. Everything
- * else a worker needs (reading
- * its own script, the network for the app's server) the launcher must have had already.
+ * else a worker needs (reading its own script, the network for the app's server) the launcher
+ * must have had already.
  */
 
 /**
