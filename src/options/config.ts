@@ -106,11 +106,16 @@ function fromJson(key: OptionKey, name: string, v: unknown, dir: string): unknow
     case "duration":
     case "size":
       return typeof v === "number" || typeof v === "string" ? v : must(r.kind === "workers" ? "a count, max or -K" : `a number or a string such as ${r.kind === "size" ? '"512M"' : '"10s"'}`);
+    case "endpoint":
+      return typeof v === "number" || typeof v === "string" ? v : must('a port or "host:port"');
     case "file":
       // Relative to the file that names it, as tsconfig's paths are.
       return typeof v === "string" && v !== "" ? path.resolve(dir, v) : must("a file path");
-    default:
+    case "choice":
       return typeof v === "string" ? v : must(`one of ${(r.values ?? []).join(", ")}`);
+    default:
+      // flag and api rows have no value (handled above); record rows have no flag.
+      return must("a value this option does not take from a file");
   }
 }
 

@@ -113,9 +113,9 @@ describe("readConfigFile", () => {
   it("keys are flags or their camelCase; values of each kind; paths relative to the file", () => {
     const d = dir();
     mkdirSync(path.join(d, "conf"));
-    writeFileSync(path.join(d, "conf", "prod.json"), JSON.stringify({ "max-memory": "1G", readyTimeout: "5s", "exec-arg": ["--a"], prefix: true, quiet: true, "pid-file": "../run/app.pid", "max-restarts": 4, "log-format": "json" }));
+    writeFileSync(path.join(d, "conf", "prod.json"), JSON.stringify({ "max-memory": "1G", readyTimeout: "5s", "exec-arg": ["--a"], prefix: true, quiet: true, "pid-file": "../run/app.pid", "max-restarts": 4, "log-format": "json", metrics: 9091, watchdog: "5s" }));
     const { values } = readConfigFile(d, "conf/prod.json")!;
-    expect(Object.fromEntries(values)).toEqual({ maxMemory: "1G", readyTimeout: "5s", execArgv: ["--a"], prefix: true, log: false, pidFile: path.join(d, "run", "app.pid"), maxRestarts: 4, logFormat: "json" });
+    expect(Object.fromEntries(values)).toEqual({ maxMemory: "1G", readyTimeout: "5s", execArgv: ["--a"], prefix: true, log: false, pidFile: path.join(d, "run", "app.pid"), maxRestarts: 4, logFormat: "json", metrics: 9091, watchdog: "5s" });
   });
 
   it("refuses what it cannot use, naming the file and the key", () => {
