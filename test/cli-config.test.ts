@@ -67,8 +67,11 @@ describe("cli: options from the environment and a config file", () => {
   });
 
   it("--help and --version do not read the environment or the file", async () => {
-    const p = cli(["--version"], { cwd: dir({ "unicluster.config.json": { wrkers: 2 } }), env: { UNICLUSTER_WORKRS: "1" } });
-    expect((await p.exited()).code, p.output()).toBe(0);
+    for (const flag of ["--version", "--help"]) {
+      const p = cli([flag], { cwd: dir({ "unicluster.config.json": { wrkers: 2 } }), env: { UNICLUSTER_WORKRS: "1" } });
+      expect((await p.exited()).code, p.output()).toBe(0);
+      expect(p.stderr()).toBe("");
+    }
   });
 
   it.each(["node20", "bun", "deno"].filter(inMatrix))("%s: a launcher started inside a worker reads neither the worker's variables nor its parent's options", async (id) => {

@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { errorOf } from "../_helpers/errors.js";
 import { ROOT } from "../_helpers/cells.js";
 import { parseCli } from "../../src/cli-args.js";
 import { resolveOptions } from "../../src/options.js";
@@ -25,15 +26,7 @@ function dir(files: Record<string, unknown> = {}): string {
   for (const [name, content] of Object.entries(files)) writeFileSync(path.join(d, name), typeof content === "string" ? content : JSON.stringify(content));
   return d;
 }
-const messageOf = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (err) {
-    expect((err as { code?: string }).code).toBe("E_USAGE");
-    return (err as Error).message;
-  }
-  throw new Error("no error");
-};
+const messageOf = (fn: () => unknown): string => errorOf(fn).message;
 
 /** Every UNICLUSTER_ name written in files under `rel` (recursively). */
 function namesIn(rel: string, out = new Set<string>()): Set<string> {

@@ -101,5 +101,9 @@ describe("--log-format json: every stderr line is a JSON object", () => {
     const early = cli(["--bogus", "--log-format", "json", fixture("http-cjs.cjs")]);
     expect((await early.exited()).code).toBe(2);
     expect(early.stderr()).toBe("unicluster: unknown option --bogus\n  hint: see unicluster --help\n");
+    // The parser runs before the format is known, wherever --log-format stands (README, Logs).
+    const parsed = cli(["--log-format", "json", "--max-restarts", "abc", fixture("http-cjs.cjs")]);
+    expect((await parsed.exited()).code).toBe(2);
+    expect(parsed.stderr()).toMatch(/^unicluster: --max-restarts must be a whole number/);
   });
 });
