@@ -6,14 +6,17 @@
  * image, the unit's pid file is in its RuntimeDirectory). Kubernetes YAML through the `yaml`
  * package; the Dockerfile and the systemd unit by hand (line formats, below).
  */
-import { readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
 import { parseCli } from "../../src/cli-args.js";
 import { CLI_NAMES } from "../../src/option-names.js";
 import { type ResolvedOptions, resolveOptions } from "../../src/options.js";
+import { CONFIG_VARS } from "../../src/options/env-names.js";
 import { CLI_COMMANDS, OPTION_ROWS } from "../../src/options/schema.js";
+import { cgroupCpuQuota } from "../../src/runtime/cgroup.js";
 import { ROOT } from "../_helpers/cells.js";
 
 const DEPLOY = path.join(ROOT, "docs", "deploy");
@@ -139,7 +142,21 @@ describe("docs/deploy/kubernetes.yaml", () => {
   it("-w max fills exactly the CPUs of resources.limits.cpu", () => {
     expect(limit).toBeGreaterThan(0);
     expect(launch.options.workers ?? "max").toBe("max");
-    expect(launch.resolved.workers).toBe(Math.ceil(limit));
+    // The kubelet writes limits.cpu as the container's cgroup v2 cpu.max (quota per 100 ms
+    // period); -w max's lookup reads it back as this many workers (rounded up).
+    const root = mkdtempSync(path.join(os.tmpdir(), "unicluster-deploy-"));
+    try {
+      const files = { "proc/self/cgroup": "0::/kubepods/pod1/app\n", "sys/fs/cgroup/kubepods/pod1/app/cpu.max": `${Math.round(limit * 100_000)} 100000\n` };
+      for (const [rel, text] of Object.entries(files)) {
+        mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+        writeFileSync(path.join(root, rel), text);
+      }
+      const found = cgroupCpuQuota(root);
+      expect(found.kind).toBe("quota");
+      expect(found.kind === "quota" && Math.ceil(found.quota.cpus)).toBe(Math.ceil(limit));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
     // As the comment says: Guaranteed QoS, so the pod is never squeezed below what -w max counted.
     expect(cpus(container.resources.requests.cpu)).toBe(limit);
   });
@@ -231,12 +248,8 @@ describe("docs/deploy/unicluster.service", () => {
 describe("environment variables the guides set", () => {
   /** The app's own (the examples' server reads PORT), and the runtime's. */
   const APP_VARIABLES = ["PORT", "NODE_ENV"];
-  /**
-   * Variables unicluster itself reads as configuration: none yet in this version (issue 12 item
-   * 4 adds `UNICLUSTER_<FLAG>`; the lead extends this list at merge). The ones it sets for
-   * workers (UNICLUSTER_WORKER_ID, ...) are never configuration.
-   */
-  const UNICLUSTER_VARIABLES: string[] = [];
+  /** Variables unicluster itself reads as configuration; the ones it sets for workers never are. */
+  const UNICLUSTER_VARIABLES = [...CONFIG_VARS];
   const set = (name: string): string[] => {
     const text = read(name);
     const names = [
