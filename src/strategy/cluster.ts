@@ -35,7 +35,9 @@ export const clusterStrategy: StrategyModule = {
     if (!caps.reusePortNet.supported) {
       return { score: 2, why: `node:cluster shares ports; node:http cannot use reusePort here, though cluster reloads can lose connections (${caps.clusterReload.reason})` };
     }
-    return { score: 0, why: "node:cluster shares ports; no reusePort here" };
+    // Lossy, while node:net can share the port: reuseport fits (it is available whenever
+    // reusePortNet is), so cluster is no candidate.
+    return undefined;
   },
   requestedWhy: (caps) => (caps.clusterReload.supported ? "requested" : `requested; note: ${caps.clusterReload.reason}`),
   refusal: (adapter) => adapter.clusterRefusal?.(),
