@@ -6,9 +6,9 @@
  * null, so those values travel as the strings of the text format ("NaN", "+Inf", "-Inf").
  */
 
-export const METRIC_TYPES = ["counter", "gauge", "histogram", "summary"] as const;
+const METRIC_TYPES = ["counter", "gauge", "histogram", "summary"] as const;
 /** prom-client's aggregators (lib/metricAggregators.js): how one series of N workers becomes one. */
-export const AGGREGATORS = ["sum", "first", "min", "max", "average", "omit"] as const;
+const AGGREGATORS = ["sum", "first", "min", "max", "average", "omit"] as const;
 
 export type MetricType = (typeof METRIC_TYPES)[number];
 export type Aggregator = (typeof AGGREGATORS)[number];
@@ -51,7 +51,8 @@ function fromWireNumber(v: unknown): number | undefined {
   return undefined;
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
+/** A plain object (not null, not an array): what every validated message is. */
+export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 

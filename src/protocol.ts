@@ -6,7 +6,7 @@
  */
 
 import type { ListenPolicy, ListenRule } from "./_types.js";
-import { type MetricFamily, parseMetricFamilies } from "./metrics-json.js";
+import { isRecord, type MetricFamily, parseMetricFamilies } from "./metrics-json.js";
 
 /**
  * What a worker is told through its environment: written by the supervisor, read once by the
@@ -152,9 +152,6 @@ export type ToWorker =
   /** A scrape of /metrics: the worker answers with a `metrics` message of the same `id`. */
   | { unicluster: typeof PROTOCOL; type: "metrics-request"; id: number };
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 /** True when the message is meant for unicluster at all (even if malformed). */
 export function isProtocolMessage(msg: unknown): boolean {

@@ -3,17 +3,13 @@
  * (https://prometheus.io/docs/instrumenting/exposition_formats/): one HELP and one TYPE line per
  * family, then its samples, every family's lines together. What `promtool check metrics` reads.
  */
-import type { MetricFamily } from "../../metrics-json.js";
+import { type MetricFamily, toWireNumber } from "../../metrics-json.js";
 
 export const CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
 /** Go's ParseFloat spellings of the special values; JavaScript's own for the rest. */
-function formatValue(n: number): string {
-  if (Number.isNaN(n)) return "NaN";
-  if (n === Number.POSITIVE_INFINITY) return "+Inf";
-  if (n === Number.NEGATIVE_INFINITY) return "-Inf";
-  return String(n);
-}
+/** The text format writes non-finite values as the wire format does: NaN, +Inf, -Inf. */
+const formatValue = (n: number): string => String(toWireNumber(n));
 
 const escapeHelp = (s: string) => s.replace(/\\/g, "\\\\").replace(/\n/g, "\\n");
 const escapeLabel = (s: string) => s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");

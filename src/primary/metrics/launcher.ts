@@ -57,7 +57,7 @@ export class LauncherMetrics {
       const bytes = w.pid === undefined ? undefined : readRss(w.pid);
       if (bytes !== undefined) rss.push(sample(bytes, labels));
       // Set from the workers' heartbeats where the watchdog runs; absent otherwise.
-      const seconds = (w as { lagSeconds?: number }).lagSeconds;
+      const seconds = w.lagSeconds;
       if (typeof seconds === "number") lag.push(sample(seconds, labels));
     }
     const { runtime } = this.build;
