@@ -4,21 +4,16 @@
  * second worker's EADDRINUSE into "port in use". Real processes: the built worker entry, forked
  * with an IPC channel but outside node:cluster.
  */
-import { fork } from "node:child_process";
-import { afterEach, describe, expect, it } from "vitest";
-import { CELLS, CLI, fixture, type StrategyName } from "../_helpers/cells.js";
+import { describe, expect, it } from "vitest";
+import { CELLS, type StrategyName } from "../_helpers/cells.js";
 import { freePort } from "../_helpers/net.js";
 import { until } from "../_helpers/proc.js";
+import { forkWorker } from "../_helpers/worker-fork.js";
 import { workerEnv } from "../../src/protocol.js";
 import { adapterFor } from "../../src/runtime/adapters/index.js";
 import { capabilitiesOf } from "../../src/runtime/capabilities.js";
 import { STRATEGIES } from "../../src/strategy/index.js";
 
-const WORKER = CLI.replace(/cli\.js$/, "bootstrap.js");
-const children: Array<ReturnType<typeof fork>> = [];
-afterEach(() => {
-  for (const c of children.splice(0)) c.kill("SIGKILL");
-});
 
 /** What the launcher tells a worker of `strategy` on Node 24, from the strategy module itself. */
 function envFor(strategy: StrategyName): Record<string, string> {
@@ -28,27 +23,21 @@ function envFor(strategy: StrategyName): Record<string, string> {
 }
 
 function startWorker(strategy: StrategyName, port: number) {
-  const child = fork(WORKER, [fixture("http-cjs.cjs")], {
-    env: { ...process.env, PORT: String(port), ...envFor(strategy) },
-    // Node 24: reusePort works there, so the reuseport control can listen (Node 20 has none).
-    execPath: CELLS.node24!.bin,
-    stdio: ["ignore", "ignore", "ignore", "ipc"],
-  });
-  children.push(child);
+  // Node 24: reusePort works there, so the reuseport control can listen (Node 20 has none).
+  const { child, closed } = forkWorker("http-cjs.cjs", { PORT: String(port), ...envFor(strategy) }, { execPath: CELLS.node24!.bin });
   const messages: Array<{ type?: string; error?: { code?: string; message?: string } }> = [];
   child.on("message", (m) => {
     const msg = m as { type?: string; error?: { code?: string; message?: string } };
     messages.push(msg);
     if (msg.type === "error") child.send({ unicluster: 1, type: "error-ack" });
   });
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, messages, exited };
+  return { child, messages, exited: closed };
 }
 
 describe("a cluster worker that node:cluster did not make a worker", () => {
   it("reports E_LISTEN_UNSUPPORTED naming the runtime and exits 1 before the app listens", async () => {
     const w = startWorker("cluster", await freePort());
-    expect(await w.exited).toBe(1);
+    expect(await w.exited()).toBe(1);
     const fatal = w.messages.find((m) => m.type === "error");
     expect(fatal?.error?.code).toBe("E_LISTEN_UNSUPPORTED");
     expect(fatal?.error?.message).toMatch(/^node:cluster on node \S+ started this worker as a plain process, so it cannot share the port/);

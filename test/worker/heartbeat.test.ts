@@ -3,28 +3,18 @@
  * channel: the built worker entry forked with a heartbeat interval, its messages collected.
  * What the watchdog and the event-loop-lag metric (WorkerRecord.lagSeconds) read.
  */
-import { fork } from "node:child_process";
-import { afterEach, describe, expect, it } from "vitest";
-import { CELLS, CLI, fixture } from "../_helpers/cells.js";
+import { describe, expect, it } from "vitest";
+import { CELLS } from "../_helpers/cells.js";
 import { freePort, get } from "../_helpers/net.js";
 import { until } from "../_helpers/proc.js";
+import { forkWorker } from "../_helpers/worker-fork.js";
 import { workerEnv } from "../../src/protocol.js";
 
-const WORKER = CLI.replace(/cli\.js$/, "bootstrap.js");
-const children: Array<ReturnType<typeof fork>> = [];
-afterEach(() => {
-  for (const c of children.splice(0)) c.kill("SIGKILL");
-});
 
 /** A plain reuseport worker of `app` on Node 24, told to beat every `heartbeatMs`. */
 function startWorker(app: string, heartbeatMs: number, port: number) {
   const policy = { forkedByCluster: false, net: { kind: "reuseport" }, netGuard: false, native: { kind: "reuseport" }, idleWindowMs: 0, lingerMs: 0 } as const;
-  const child = fork(WORKER, [fixture(app)], {
-    env: { ...process.env, PORT: String(port), ...workerEnv({ id: 1, readyOn: "listen", primaryPid: String(process.pid), policy, heartbeatMs }, "reuseport") },
-    execPath: CELLS.node24!.bin,
-    stdio: ["ignore", "ignore", "ignore", "ipc"],
-  });
-  children.push(child);
+  const { child, closed } = forkWorker(app, { PORT: String(port), ...workerEnv({ id: 1, readyOn: "listen", primaryPid: String(process.pid), policy, heartbeatMs }, "reuseport") }, { execPath: CELLS.node24!.bin });
   const beats: Array<{ at: number; lagMs: number }> = [];
   const messages: string[] = [];
   child.on("message", (m) => {
@@ -32,8 +22,7 @@ function startWorker(app: string, heartbeatMs: number, port: number) {
     messages.push(String(msg.type));
     if (msg.type === "heartbeat") beats.push({ at: Date.now(), lagMs: msg.lagMs! });
   });
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, beats, messages, exited };
+  return { child, beats, messages, exited: closed };
 }
 
 describe("the worker's heartbeat", () => {
@@ -60,7 +49,7 @@ describe("the worker's heartbeat", () => {
 
   it("never keeps a worker alive: a script whose last timer ends exits, after beating meanwhile", async () => {
     const w = startWorker("ends-after-timer.cjs", 50, await freePort());
-    expect(await w.exited).toBe(0);
+    expect(await w.exited()).toBe(0);
     expect(w.beats.length).toBeGreaterThanOrEqual(3);
   });
 });
