@@ -27,7 +27,11 @@ export interface CpuQuota {
 }
 
 /** What the lookup found: a quota, none (`why`), or files it could not read or parse (`why`). */
-export type QuotaLookup = { readonly kind: "quota"; readonly quota: CpuQuota } | { readonly kind: "none" | "unreadable"; readonly why: string };
+export type QuotaLookup =
+  | { readonly kind: "quota"; readonly quota: CpuQuota }
+  | { readonly kind: "none"; readonly why: string }
+  /** `error`: what the read threw, for the caller to classify (a Deno permission refusal). */
+  | { readonly kind: "unreadable"; readonly why: string; readonly error?: unknown };
 
 /** Reads a file as text; `undefined` if it does not exist; throws on anything else. */
 type Read = (file: string) => string | undefined;
@@ -51,7 +55,7 @@ export function cgroupCpuQuota(fsRoot = "/", read: Read = readOrMissing): QuotaL
   try {
     self = read(path.join(fsRoot, "proc/self/cgroup"));
   } catch (err) {
-    return { kind: "unreadable", why: `/proc/self/cgroup unreadable (${errorName(err)})` };
+    return { kind: "unreadable", why: `/proc/self/cgroup unreadable (${errorName(err)})`, error: err };
   }
   if (self === undefined) return { kind: "none", why: "no /proc/self/cgroup" };
   const lines = self.split("\n").map((l) => l.split(":"));
@@ -66,7 +70,7 @@ export function cgroupCpuQuota(fsRoot = "/", read: Read = readOrMissing): QuotaL
     }
     if (v2) return tightest(mount, v2.slice(2).join(":"), (d) => v2Quota(d, read));
   } catch (err) {
-    return { kind: "unreadable", why: err instanceof QuotaFileError ? err.message : `cgroup files unreadable (${errorName(err)})` };
+    return { kind: "unreadable", why: err instanceof QuotaFileError ? err.message : `cgroup files unreadable (${errorName(err)})`, error: err };
   }
   return { kind: "none", why: "no cgroup with a cpu controller in /proc/self/cgroup" };
 }

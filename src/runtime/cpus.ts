@@ -18,6 +18,7 @@ import { readFileSync } from "node:fs";
 import os from "node:os";
 import process from "node:process";
 import { cgroupCpuQuota, type QuotaLookup } from "./cgroup.js";
+import { DENO_PROC_NEEDS_ALL, granted, missingPermission } from "./deno-permissions.js";
 
 /**
  * Internal, undocumented: a directory standing for "/" when reading /proc/self/cgroup and
@@ -37,21 +38,6 @@ export interface CpuBudget {
   readonly affinityFrom: "Cpus_allowed_list" | "os.availableParallelism" | "os.cpus";
   /** The cgroup lookup: a quota, none, or unreadable (with why). */
   readonly cgroup: QuotaLookup;
-}
-
-interface DenoPermissions {
-  querySync(desc: { name: "read"; path: string } | { name: "env"; variable: string }): { state: string };
-}
-
-/** False where Deno would refuse or prompt; true on Node and Bun (their errors are caught). */
-function granted(desc: { name: "read"; path: string } | { name: "env"; variable: string }): boolean {
-  const permissions = (globalThis as { Deno?: { permissions?: DenoPermissions } }).Deno?.permissions;
-  if (!permissions) return true;
-  try {
-    return permissions.querySync(desc).state === "granted";
-  } catch {
-    return false;
-  }
 }
 
 /** Counts a kernel CPU list ("0-3,8,10-11" -> 7); undefined for anything else. */
@@ -104,13 +90,11 @@ function cgroupRoot(): string {
 function quotaLookup(root: string): QuotaLookup {
   if (process.platform !== "linux" && root === "/") return { kind: "none", why: `no cgroups on ${process.platform}` };
   if (!granted({ name: "read", path: `${root === "/" ? "" : root}/proc/self/cgroup` })) {
-    return { kind: "unreadable", why: "cgroup not read: Deno reads /proc and /sys only with -A" };
+    return { kind: "unreadable", why: `cgroup not read: ${DENO_PROC_NEEDS_ALL}` };
   }
   const found = cgroupCpuQuota(root);
   // Deno with --allow-read but not -A: the read is refused though the query said granted.
-  if (found.kind === "unreadable" && /NotCapable|PermissionDenied/.test(found.why)) {
-    return { kind: "unreadable", why: "cgroup not read: Deno reads /proc and /sys only with -A" };
-  }
+  if (found.kind === "unreadable" && missingPermission(found.error)) return { kind: "unreadable", why: `cgroup not read: ${DENO_PROC_NEEDS_ALL}` };
   return found;
 }
 

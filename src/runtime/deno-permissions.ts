@@ -19,12 +19,33 @@ const NAMES = ["read", "write", "net", "env", "sys", "run", "ffi", "import"] as 
 type Name = (typeof NAMES)[number];
 
 interface PermissionsApi {
-  querySync(desc: { name: Name; path?: string; variable?: string }): { state: "granted" | "denied" | "prompt" };
+  querySync(desc: { name: Name | "read" | "env"; path?: string; variable?: string }): { state: "granted" | "denied" | "prompt" };
 }
 
 function permissionsApi(): PermissionsApi | undefined {
   return (globalThis as { Deno?: { permissions?: PermissionsApi } }).Deno?.permissions;
 }
+
+/**
+ * Whether Deno grants this without asking; true outside Deno (Node and Bun have no permission
+ * model: their read errors are caught where they happen). A query Deno refuses counts as not
+ * granted. Reading where the state is "prompt" would ask on a terminal, and a worker has none.
+ */
+export function granted(desc: { name: "read"; path: string } | { name: "env"; variable: string }): boolean {
+  const api = permissionsApi();
+  if (!api) return true;
+  try {
+    return api.querySync(desc).state === "granted";
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Deno reads /proc and /sys only with -A ("Requires all access to /proc/self/cgroup", 2.7.14 and
+ * 2.9.6), even with --allow-read: how --explain and the warnings say so.
+ */
+export const DENO_PROC_NEEDS_ALL = "Deno reads /proc and /sys only with -A";
 
 /**
  * The flag Deno asks for in a permission error ("run again with the --allow-read flag"), or
