@@ -2,7 +2,10 @@
  * The watchdog (issue 12 item 2; src/primary/watchdog.ts, src/worker/heartbeat.ts): real
  * workers, real hangs (`for (;;);` in a request handler), on each runtime and strategy.
  */
-import { describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { CELLS, STRATEGY_CASES } from "../_helpers/cells.js";
 import { distinctWorkers, freePort, get, tryGet } from "../_helpers/net.js";
 import { isAlive, start, until } from "../_helpers/proc.js";
@@ -95,5 +98,30 @@ describe("node24: the watchdog through the library", () => {
     expect(s.get('unicluster_workers{state="ready"}')).toBe(2);
     await stopCleanly(p, [...pids, fresh]);
     expect(p.stdout()).toContain("closed 0");
+  });
+});
+
+// README (Hung workers): "once that is ready or has failed, the hung one is SIGKILLed".
+describe("node24 reuseport: a hung worker whose replacement fails", () => {
+  it("is SIGKILLed all the same; the slot restarts as after a failed start, the other worker serves, and recovers once the release is fixed", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "unicluster-break-"));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const breakFile = path.join(dir, "broken");
+    const { port, proc, workers } = await launchCluster(CELLS.node24!, fixture("hang-then-break.cjs"), { strategy: "reuseport", flags: ["--watchdog", "1000"], env: { BREAK_FILE: breakFile } });
+    get(port, "/hang", 60_000).catch(() => {});
+    const m = await proc.waitFor(HUNG_LINE, 15_000);
+    const [slot, hung] = [m[1]!, Number(m[2])];
+    const healthy = [...workers.keys()].find((p) => p !== hung)!;
+    await proc.waitFor(new RegExp(`replacement worker ${slot} \\(pid \\d+\\) exited with code 1: broken release`), 15_000);
+    await until(() => !isAlive(hung), 15_000, `the hung worker ${hung} to be gone`);
+    await proc.waitFor(new RegExp(`restarting worker ${slot}\\b`), 15_000);
+    expect((await get(port)).json?.pid).toBe(healthy);
+    expect(proc.output().match(/ hung: /g)?.length, proc.output()).toBe(1);
+    rmSync(breakFile);
+    const back = await until(async () => {
+      const pid = (await tryGet(port))?.json?.pid as number | undefined;
+      return pid !== undefined && pid !== healthy && pid !== hung ? pid : undefined;
+    }, 30_000, `slot ${slot} to serve again`);
+    await stopCleanly(proc, [healthy, back]);
   });
 });
