@@ -45,7 +45,10 @@ export function pollWorkers(port: number) {
 
 /** Starts 2 workers of `app` with `--watchdog <watchdog>` (and `flags`); hangs one of them. */
 export async function hangOne(cell: Cell, strategy: StrategyName, app: string, watchdog: number, flags: readonly string[] = []) {
-  const { port, proc, workers } = await launchCluster(cell, fixture(app), { strategy, flags: ["--watchdog", String(watchdog), ...flags] });
+  // "both": the watchdog leaves workers alone until the launcher has them ready (a hang before
+  // that is the ready timeout's case), and a worker can answer before its ready message reached
+  // the launcher: seen in CI on Bun 1.3.14, worker 2 answered, took /hang, and was never ready.
+  const { port, proc, workers } = await launchCluster(cell, fixture(app), { strategy, flags: ["--watchdog", String(watchdog), ...flags], ready: "both" });
   const poll = pollWorkers(port);
   const hangSent = Date.now();
   // It never answers: its worker is SIGKILLed (the request fails) or the test ends first.
