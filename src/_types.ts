@@ -25,12 +25,19 @@ export interface RuntimeInfo {
  * What one kind of listen does in a worker, as its strategy decided in the primary:
  * `as-is`: the call is left alone (node:cluster shares node:net servers itself);
  * `reuseport`: the listen gets `reusePort: true` (after a check that no process outside the
- * cluster holds the port, worker/foreign-holder.ts); `refuse`: the listen fails with this
+ * cluster holds the port, worker/foreign-holder.ts); `sticky`: the primary holds the port and
+ * hands connections over; `refuse`: the listen fails with this
  * message and hint (E_LISTEN_UNSUPPORTED), because it could not share the port.
  */
 export type ListenRule =
   | { readonly kind: "as-is" }
   | { readonly kind: "reuseport" }
+  /**
+   * The primary holds the port and hands each connection over IPC to the worker its client
+   * hashes to (strategy/sticky.ts): the listen asks the primary for the port, and the server
+   * takes the sockets it is handed (worker/sticky-listen.ts).
+   */
+  | { readonly kind: "sticky" }
   | { readonly kind: "refuse"; readonly message: string; readonly hint?: string };
 
 /**

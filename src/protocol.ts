@@ -51,7 +51,7 @@ export const WORKER_VARS: readonly string[] = Object.keys(workerEnv({ id: 1, rea
 
 function parseRule(v: unknown): ListenRule | undefined {
   if (!isRecord(v)) return undefined;
-  if (v.kind === "as-is" || v.kind === "reuseport") return { kind: v.kind };
+  if (v.kind === "as-is" || v.kind === "reuseport" || v.kind === "sticky") return { kind: v.kind };
   if (v.kind === "refuse" && typeof v.message === "string" && (v.hint === undefined || typeof v.hint === "string")) {
     return v.hint === undefined ? { kind: "refuse", message: v.message } : { kind: "refuse", message: v.message, hint: v.hint };
   }

@@ -108,6 +108,8 @@ function fromJson(key: OptionKey, name: string, v: unknown, dir: string): unknow
       return typeof v === "number" || typeof v === "string" ? v : must(r.kind === "workers" ? "a count, max or -K" : `a number or a string such as ${r.kind === "size" ? '"512M"' : '"10s"'}`);
     case "endpoint":
       return typeof v === "number" || typeof v === "string" ? v : must('a port or "host:port"');
+    case "header":
+      return typeof v === "string" ? v : must("a header name");
     case "file":
       // Relative to the file that names it, as tsconfig's paths are.
       return typeof v === "string" && v !== "" ? path.resolve(dir, v) : must("a file path");

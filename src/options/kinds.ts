@@ -15,12 +15,13 @@ import { wholeNumberText } from "./parse.js";
  * - `size`: bytes as a number, or text such as `512M` (parse.ts);
  * - `file`: a path made absolute, in a directory that exists;
  * - `endpoint`: a port or host:port to serve on (endpoint.ts);
+ * - `header`: an HTTP header name (a token, RFC 9110 5.1), kept in lower case;
  * - `list`: strings; a flag of this kind repeats;
  * - `flag`: on or off; on the command line, present or not;
  * - `record`: a string-to-string map (library only);
  * - `api`: a value only code can give (a function, a path the planner resolves): library only.
  */
-export type Kind = "workers" | "choice" | "duration" | "count" | "size" | "file" | "list" | "flag" | "record" | "api" | "endpoint";
+export type Kind = "workers" | "choice" | "duration" | "count" | "size" | "file" | "list" | "flag" | "record" | "api" | "endpoint" | "header";
 
 /** What `fromString` gives for each kind that has a string form. */
 export interface KindText {
@@ -33,6 +34,7 @@ export interface KindText {
   list: string[];
   flag: boolean;
   endpoint: string;
+  header: string;
 }
 
 /** The bounds fromString needs (a count's syntax error names its minimum). */
@@ -49,6 +51,7 @@ export const FROM_STRING: { readonly [K in keyof KindText]: (name: string, text:
   size: (_name, text) => text,
   file: (_name, text) => text,
   endpoint: (_name, text) => text,
+  header: (_name, text) => text,
   count: (name, text, bounds) => wholeNumberText(name, text, bounds.min ?? 0),
   list: (_name, text) => [text],
   flag: (name, text) => {

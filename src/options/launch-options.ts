@@ -8,7 +8,7 @@
  * The strategies `strategy` may name besides `"auto"`: how workers share the port. The one list
  * the option's validation, `--help` and the README table read.
  */
-export const STRATEGY_NAMES = ["cluster", "reuseport"] as const;
+export const STRATEGY_NAMES = ["cluster", "reuseport", "sticky"] as const;
 
 /** How workers share the port. */
 export type StrategyName = (typeof STRATEGY_NAMES)[number];
@@ -30,10 +30,31 @@ export interface LaunchOptions {
   /**
    * `"cluster"`: node:cluster shares the port (the primary balances on Node and Deno; the kernel
    * with SO_REUSEPORT on Bun). `"reuseport"`: independent processes each bind the port with
-   * SO_REUSEPORT (Linux/FreeBSD) and the kernel balances. `"auto"` (default): cluster where the
-   * runtime really supports it, else reuseport.
+   * SO_REUSEPORT (Linux/FreeBSD) and the kernel balances. `"sticky"`: what `sticky: true` picks.
+   * `"auto"` (default): cluster where the runtime really supports it, else reuseport.
    */
   strategy?: "auto" | StrategyName;
+  /**
+   * Sticky sessions: every connection from one client reaches the same worker while that worker
+   * lives. The primary accepts each connection and hands the socket (with any bytes it read) over
+   * IPC to the worker a consistent hash of the client picks. node:http / node:net servers only
+   * (not `Bun.serve`/`Deno.serve`); Node, Bun >= 1.4, Deno >= 2.8. Default: false.
+   */
+  sticky?: boolean;
+  /**
+   * With `sticky`: the client is this request header of the first request on each connection
+   * (e.g. `"X-Forwarded-For"`, its first hop) instead of the remote address; a connection
+   * without it falls back to the remote address. Name it only behind a proxy that sets it: a
+   * client can send any value. Default: none.
+   */
+  stickyHeader?: string;
+  /**
+   * With `sticky`: every connection starts with a PROXY protocol v1 or v2 header (HAProxy, AWS
+   * NLB, ...); the client is its source address, the header is taken off, and the worker's
+   * socket reports that address as `remoteAddress`. A connection without one is closed.
+   * Default: false.
+   */
+  proxyProtocol?: boolean;
   /** Milliseconds (or "10s") a stopping worker gets to finish in-flight work before SIGKILL. Default 10000. */
   grace?: number | string;
   /** Milliseconds (or "30s") a starting worker gets to become ready before it counts as failed. Default 30000. */

@@ -23,6 +23,8 @@ interface ResolvedKind {
   record: Readonly<Record<string, string>>;
   /** Undefined: not served. */
   endpoint: Endpoint | undefined;
+  /** Lower case; undefined: none. */
+  header: string | undefined;
 }
 
 type Schema = typeof OPTIONS;
@@ -56,6 +58,13 @@ function choice(name: string, row: OptionRow, value: unknown): string {
   throw usageError(message, hint);
 }
 
+/** An HTTP header name (RFC 9110 5.1: a token), in lower case as node:http gives them. */
+function headerName(name: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === "string" && /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(value)) return value.toLowerCase();
+  throw usageError(`${name} must be an HTTP header name such as X-Forwarded-For, not ${JSON.stringify(value)}`);
+}
+
 /** The row's lower bound on a duration: refused below it, or raised to it. */
 function bounded(name: string, row: OptionRow, ms: number): number {
   if (row.min === undefined || ms >= row.min || (ms === 0 && row.zeroIsOff)) return ms;
@@ -85,6 +94,8 @@ function resolveRow(key: keyof LaunchOptions, row: OptionRow, opts: LaunchOption
       return { ...((value as Record<string, string> | undefined) ?? {}) };
     case "endpoint":
       return parseEndpoint(name, value);
+    case "header":
+      return headerName(name, value);
     default:
       return undefined;
   }

@@ -74,8 +74,27 @@ export const OPTIONS = {
     refuse: (value, list) => [`unknown strategy "${value}"`, `use ${list}`],
     // UNICLUSTER_STRATEGY is what each worker is told (protocol.ts): never read as an option.
     cli: { flag: "strategy", short: "s", arg: "<name>", env: "UNICLUSTER_USE_STRATEGY" },
-    help: "auto (default), cluster (node:cluster) or reuseport (SO_REUSEPORT)",
+    help: "auto (default), cluster (node:cluster), reuseport (SO_REUSEPORT) or sticky (--sticky)",
     doc: "how workers share the port (see below)",
+  },
+  sticky: {
+    kind: "flag",
+    cli: { flag: "sticky" },
+    help: "sticky sessions: each client's connections reach the same worker",
+    doc: "sticky sessions: the launcher accepts each connection and hands it to the worker a consistent hash of the client picks, so socket.io and other session-bound apps work unchanged (see [Sticky sessions](#sticky-sessions-and-websockets))",
+  },
+  stickyHeader: {
+    kind: "header",
+    defaultText: "none",
+    cli: { flag: "sticky-header", arg: "<name>" },
+    help: "with --sticky: the client is this header's first hop (X-Forwarded-For)",
+    doc: "with `--sticky`: the client is this request header of each connection's first request (its first hop: `X-Forwarded-For`), not the remote address. Spoofable: only behind a proxy that sets it",
+  },
+  proxyProtocol: {
+    kind: "flag",
+    cli: { flag: "proxy-protocol" },
+    help: "with --sticky: connections start with a PROXY v1/v2 header",
+    doc: "with `--sticky`: each connection starts with a PROXY protocol v1/v2 header (HAProxy, AWS NLB); the client is its source, which workers see as `remoteAddress`",
   },
   grace: {
     kind: "duration",

@@ -5,7 +5,7 @@
 import path from "node:path";
 import process from "node:process";
 import { usageError } from "../errors.js";
-import { namesFor } from "../option-names.js";
+import { namesFor, type OptionNames } from "../option-names.js";
 import { type LaunchOptions, type ResolvedOptions, resolveOptions } from "../options.js";
 import { type Capabilities, capabilitiesOf } from "../runtime/capabilities.js";
 import { cpuBudget } from "../runtime/cpus.js";
@@ -16,6 +16,8 @@ import { assertMinimumVersion } from "../runtime/minimums.js";
 import { type StrategyChoice, selectStrategy } from "../strategy/select.js";
 import type { RunSpec } from "../_types.js";
 import { STRATEGIES } from "../strategy/index.js";
+import { clientRuleRefusal } from "../strategy/sticky.js";
+import type { ClientRule } from "../strategy/sticky-client.js";
 import { resolveLogical, toLogical } from "./cwd.js";
 import { resolveScript } from "./script.js";
 
@@ -26,6 +28,8 @@ export interface LaunchPlan {
   readonly options: ResolvedOptions;
   readonly run: RunSpec;
   readonly env: Record<string, string>;
+  /** `sticky`: what "client" means (`--sticky-header`, `--proxy-protocol`); absent without it. */
+  readonly client?: ClientRule;
   /** `prefix`: worker lines passed on whole with their slot; `json` merges it into JSON lines. */
   readonly prefix?: { readonly json: boolean };
 }
@@ -35,13 +39,38 @@ export function availableCores(): number {
   return cpuBudget().cores;
 }
 
+/**
+ * `sticky` and its two modes: the modes only with it, and it is a strategy of its own (`strategy`
+ * may say nothing else). Undefined without `sticky`.
+ */
+function stickyClient(input: LaunchOptions, options: ResolvedOptions, names: OptionNames): ClientRule | undefined {
+  const n = names.name;
+  if (input.sticky !== true) {
+    const mode = options.stickyHeader !== undefined ? n.stickyHeader : input.proxyProtocol === true ? n.proxyProtocol : undefined;
+    if (mode) throw usageError(`${mode} works only with ${n.sticky}`, `add ${n.sticky}, or drop ${mode}`);
+    return undefined;
+  }
+  if (options.strategy !== "auto" && options.strategy !== "sticky") {
+    throw usageError(`${n.sticky} is a strategy of its own: it cannot go with ${names.strategy(options.strategy)}`, `drop ${names.strategy(options.strategy)}`);
+  }
+  return { ...(options.stickyHeader !== undefined ? { header: options.stickyHeader } : {}), proxyProtocol: input.proxyProtocol === true };
+}
+
 export function planLaunch(input: LaunchOptions): LaunchPlan {
   const runtime = detectRuntime();
   assertMinimumVersion(runtime);
   const capabilities = capabilitiesOf(runtime);
   const names = namesFor(input);
   const options = resolveOptions(input, availableCores(), names);
-  const choice = selectStrategy(options.strategy, runtime, capabilities, names);
+  const client = stickyClient(input, options, names);
+  const requested = client ? "sticky" : options.strategy;
+  if (client) {
+    const no = STRATEGIES.sticky.unavailable(capabilities);
+    if (no) throw usageError(`${names.name.sticky} cannot work on ${runtime.name} ${runtime.version}: ${no.detail}`, "sticky sessions need Node, Bun >= 1.4 or Deno >= 2.8");
+    const refused = clientRuleRefusal(runtime, client);
+    if (refused) throw usageError(refused.reason, refused.fix);
+  }
+  const choice = selectStrategy(requested, runtime, capabilities, names);
   const refusal = STRATEGIES[choice.strategy].refusal?.(adapterFor(runtime));
   if (refusal) {
     const others = Object.keys(STRATEGIES).filter((s) => s !== choice.strategy).map((s) => names.strategy(s));
@@ -75,6 +104,7 @@ export function planLaunch(input: LaunchOptions): LaunchPlan {
     capabilities,
     choice,
     options,
+    ...(client ? { client } : {}),
     env,
     ...(input.prefix === true ? { prefix: { json: options.logFormat === "json" } } : {}),
     run: { bootstrap: distFile("bootstrap.js"), preload: distFile("preload.js"), script: target, args: [...(input.args ?? [])], execArgv, cwd },

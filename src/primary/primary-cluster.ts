@@ -7,7 +7,7 @@ import { EventEmitter } from "node:events";
 import { isUniclusterError, UniclusterError, usageError } from "../errors.js";
 import type { StrategyName, WorkerLimit } from "../options.js";
 import { adapterFor } from "../runtime/adapters/index.js";
-import { capabilitiesOf } from "../runtime/capabilities.js";
+import { type Capabilities, capabilitiesOf } from "../runtime/capabilities.js";
 import type { RuntimeInfo } from "../runtime/detect.js";
 import { STRATEGIES } from "../strategy/index.js";
 import { type StrategyChoice, selectStrategy } from "../strategy/select.js";
@@ -26,6 +26,11 @@ import type { MetricsServer } from "./metrics/server.js";
 
 declare const __VERSION__: string;
 
+/** What the strategy decides with: the plan's facts and the capabilities (probed or not). */
+function contextOf(plan: LaunchPlan, caps: Capabilities): StrategyContext {
+  return { rt: plan.runtime, caps, adapter: adapterFor(plan.runtime), grace: plan.options.grace, ...(plan.client ? { client: plan.client } : {}) };
+}
+
 /**
  * Runs the probes the chosen strategy needs (runtime/probe.ts) and, where a probe overrules the
  * table, chooses again with what was found; then starts the strategy's primary side, whose
@@ -35,7 +40,7 @@ async function startStrategy(plan: LaunchPlan): Promise<{ spawner: Spawner; choi
   const probed = (await STRATEGIES[plan.choice.strategy].probe?.(plan.capabilities, plan.runtime)) ?? {};
   const caps = Object.keys(probed).length ? capabilitiesOf(plan.runtime, probed) : plan.capabilities;
   const choice = caps === plan.capabilities ? plan.choice : selectStrategy(plan.options.strategy, plan.runtime, caps);
-  const ctx: StrategyContext = { rt: plan.runtime, caps, adapter: adapterFor(plan.runtime), grace: plan.options.grace };
+  const ctx = contextOf(plan, caps);
   return { spawner: await STRATEGIES[choice.strategy].start(plan.run, ctx), choice };
 }
 
@@ -85,7 +90,7 @@ export class PrimaryCluster extends EventEmitter<ClusterEvents> implements Clust
           log,
         )
       : () => {};
-    const ctx: StrategyContext = { rt: plan.runtime, caps: plan.capabilities, adapter: adapterFor(plan.runtime), grace: plan.options.grace };
+    const ctx = contextOf(plan, plan.capabilities);
     for (const warning of STRATEGIES[plan.choice.strategy].warnings(ctx)) log(`warning: ${warning}`, { event: "strategy.warning", level: "warn", strategy: plan.choice.strategy });
     const metrics = this.serveMetrics(log);
     Promise.all([startStrategy(plan), metrics]).then(
@@ -96,6 +101,7 @@ export class PrimaryCluster extends EventEmitter<ClusterEvents> implements Clust
         this.choice = choice;
         const sup = new Supervisor({ events: this, spawner, options: plan.options, env: plan.env, log, prefix: plan.prefix });
         this.supervisor = sup;
+        spawner.attach?.({ serving: () => sup.servingWorkers(), stopping: () => sup.isStopping });
         this.reloader = new Reloader(sup, plan.options.reloadBatch, log);
         const stopMemory = plan.options.maxMemory ? watchMemory(sup, this.reloader, plan.options.maxMemory, plan.options.memoryInterval, log) : () => {};
         const stopWatchdog = plan.options.watchdog ? watchHeartbeats(sup, { watchdog: plan.options.watchdog, log }) : () => {};

@@ -10,7 +10,7 @@ import process from "node:process";
 import { UniclusterError } from "../errors.js";
 import type { ResolvedOptions } from "../options.js";
 import { type ErrorInfo, heartbeatInterval, type ShutdownReason, workerEnv } from "../protocol.js";
-import type { Spawner } from "../strategy/types.js";
+import type { ChildHandle, Spawner } from "../strategy/types.js";
 import { restartDelay } from "./backoff.js";
 import type { ClusterEvents, CloseResult } from "./events.js";
 import { describeError, describeExit, urlOf } from "./format.js";
@@ -98,7 +98,12 @@ export class Supervisor {
 
   /** Slots whose worker is ready and not asked to stop. */
   private serving(): number {
-    return [...this.slots.values()].filter((s) => s.worker?.ready && !s.worker.stopping).length;
+    return this.servingWorkers().length;
+  }
+
+  /** Each slot's worker that is ready and not asked to stop (what a routing strategy may route to). */
+  servingWorkers(): Array<{ id: number; child: ChildHandle }> {
+    return [...this.slots.values()].flatMap((s) => (s.worker?.ready && !s.worker.stopping ? [{ id: s.id, child: s.worker.proc }] : []));
   }
 
   slotIds(): number[] {
@@ -151,6 +156,7 @@ export class Supervisor {
   }
 
   private onReady(slot: Slot, w: WorkerRecord): void {
+    this.config.spawner.changed?.();
     // A degraded slot's retries are quiet; its "recovered" line says when one is ready.
     if (!slot.degraded) this.log(`${w.label} ready${w.address ? ` on ${urlOf(w.address)}` : ""}`, { event: "worker.ready", worker: slot.id, pid: w.pid, url: w.address ? urlOf(w.address) : undefined });
     this.emit("worker:ready", { id: slot.id, pid: w.pid, address: w.address });
@@ -167,6 +173,7 @@ export class Supervisor {
     const role = slot.worker === w ? "worker" : slot.incoming === w ? "incoming" : "old";
     if (role === "worker") slot.worker = undefined;
     if (role === "incoming") slot.incoming = undefined;
+    this.config.spawner.changed?.();
     const expected = w.stopping || this.stopping || slot.removed;
     const error = w.lastError;
     const cause = error ? `: ${describeError(error)}` : !w.ready && code === 0 ? " before it was ready (no server listening, no ready() call)" : "";
@@ -248,6 +255,7 @@ export class Supervisor {
     const old = slot.worker;
     slot.worker = slot.incoming;
     slot.incoming = undefined;
+    this.config.spawner.changed?.();
     if (slot.worker) this.recoverWhenSteady(slot, slot.worker);
     if (old && how === "kill") old.kill();
     else if (old) this.stopWorker(old, "reload");
@@ -262,6 +270,7 @@ export class Supervisor {
     w.stop(reason, this.opts.grace, () => {
       if (this.stopping) this.outcome.graceExpired();
     });
+    this.config.spawner.changed?.();
   }
 
   /** Sets the number of workers (at least 1). Removed slots drain; added ones start now. */
@@ -286,6 +295,7 @@ export class Supervisor {
   stop(force = false): Promise<CloseResult> {
     if (!this.stopping) {
       this.stopping = true;
+      this.config.spawner.changed?.();
       for (const slot of this.slots.values()) clearTimeout(slot.restartTimer);
       for (const w of this.all) this.stopWorker(w, "stop");
     }

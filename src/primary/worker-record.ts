@@ -5,6 +5,7 @@
  */
 import { errorAck, type ErrorInfo, type FromWorker, isProtocolMessage, type ListenAddress, parseFromWorker, type ShutdownReason, toWorker } from "../protocol.js";
 import type { ChildHandle } from "../strategy/types.js";
+import { parseStickyFromWorker } from "../sticky-protocol.js";
 import type { Log } from "./log.js";
 
 export interface WorkerHooks {
@@ -162,7 +163,8 @@ export class WorkerRecord {
     if (this.gone) return;
     const msg = parseFromWorker(raw);
     if (!msg) {
-      if (isProtocolMessage(raw) && this.malformed++ === 0) {
+      // The sticky strategy's own messages go to its router (strategy/sticky-router.ts).
+      if (isProtocolMessage(raw) && !parseStickyFromWorker(raw) && this.malformed++ === 0) {
         this.hooks.log(`${this.label} sent a malformed protocol message; ignored (and any more like it)`, { event: "worker.malformed_message", level: "warn", worker: this.id, pid: this.pid });
       }
       return;

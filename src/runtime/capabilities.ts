@@ -23,7 +23,12 @@ export type Feature =
    */
   | "clusterReload"
   /** node:cluster workers bind their own SO_REUSEPORT sockets (so tcp_migrate_req matters). */
-  | "clusterReusePort";
+  | "clusterReusePort"
+  /**
+   * `child_process` IPC passes an accepted node:net socket to a child (`child.send(msg, socket)`),
+   * which receives it as a socket it can serve: what `--sticky` is built on.
+   */
+  | "socketHandoff";
 
 interface Row {
   runtime: RuntimeName;
@@ -154,6 +159,31 @@ const CAPABILITY_TABLE: readonly Row[] = [
     evidence: "Deno.serve app in every Deno cell, 2.2.15 to 2.9.6",
   },
   { runtime: "deno", feature: "typescript", ranges: [{}], source: "https://docs.deno.com/runtime/fundamentals/typescript/", evidence: "every Deno cell" },
+  // Socket handles over IPC (`--sticky`), measured with a forked child that serves the socket it
+  // is sent (test/strategy/sticky.test.ts runs --sticky on each cell; below the ranges it is refused).
+  {
+    runtime: "node",
+    feature: "socketHandoff",
+    ranges: [{}],
+    source: "https://nodejs.org/api/child_process.html#subprocesssendmessage-sendhandle-options-callback",
+    evidence: "every Node cell (20, 22.12, 22, 24, 26)",
+  },
+  {
+    runtime: "bun",
+    feature: "socketHandoff",
+    // 1.3.14 and older deliver the message without the handle (the child gets `undefined`).
+    ranges: [{ since: "1.4.0" }],
+    source: "https://bun.com/docs/runtime/nodejs-compat",
+    evidence: "handle delivered on 1.4.0, 1.4.5; dropped on 1.1.20 to 1.3.14",
+  },
+  {
+    runtime: "deno",
+    feature: "socketHandoff",
+    // 2.7.14 and older throw "Not implemented: ChildProcess.send with handle".
+    ranges: [{ since: "2.8.0" }],
+    source: "https://docs.deno.com/api/node/child_process/",
+    evidence: "handle delivered on 2.8.0, 2.8.3, 2.9.6; not implemented on 2.2.15 to 2.7.14",
+  },
   {
     runtime: "deno",
     feature: "clusterReload",
@@ -192,7 +222,7 @@ export type Capabilities = Record<Feature, Capability>;
  */
 export type Probed = Partial<Record<Feature, boolean>>;
 
-export const FEATURES: readonly Feature[] = ["cluster", "reusePortNet", "reusePortNative", "typescript", "clusterReload", "clusterReusePort"];
+export const FEATURES: readonly Feature[] = ["cluster", "reusePortNet", "reusePortNative", "typescript", "clusterReload", "clusterReusePort", "socketHandoff"];
 
 function rangeText(ranges: Row["ranges"], name: string): string {
   if (ranges.length === 0) return `no ${name} version`;

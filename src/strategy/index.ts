@@ -5,9 +5,11 @@
 import type { StrategyName } from "../options.js";
 import { clusterStrategy } from "./cluster.js";
 import { reusePortStrategy } from "./reuseport.js";
+import { stickyStrategy } from "./sticky.js";
 import type { StrategyModule } from "./types.js";
 
 export const STRATEGIES: Readonly<Record<StrategyName, StrategyModule>> = {
   cluster: clusterStrategy,
   reuseport: reusePortStrategy,
+  sticky: stickyStrategy,
 };

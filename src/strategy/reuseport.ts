@@ -11,7 +11,7 @@ import { migrateReqWarning } from "../runtime/kernel.js";
 import { probeForReusePort } from "../runtime/probe.js";
 import { idleWindowFor } from "./drain-timing.js";
 import type { StrategyContext, StrategyModule } from "./types.js";
-import { wrapProcess } from "./worker-process.js";
+import { forkWorker } from "./forked-worker.js";
 
 /** Whether reuseport can work at all: through node:net, or through the runtime's own server. */
 export function reusePortAvailable(caps: Capabilities): boolean {
@@ -58,26 +58,6 @@ export const reusePortStrategy: StrategyModule = {
     lingerMs: 0,
   }),
   start(run, ctx) {
-    const { adapter, rt } = ctx;
-    return {
-      name: "reuseport",
-      policy: reusePortStrategy.policy(ctx),
-      spawn(spec) {
-        const child = adapter.fork(rt, adapter.workerCommand(run), { env: spec.env, cwd: run.cwd });
-        // The channel is open until 'disconnect', not while `connected` says so: Bun 1.1.20's
-        // ChildProcess.connected stays false while its IPC channel works (probed: send() delivers
-        // and the child answers; 1.1.45 says true). Before, no message ever reached its workers
-        // (they were stopped by SIGTERM instead); test/primary/metrics/share.test.ts, bun1.1, scrapes over it.
-        let open = true;
-        child.once("disconnect", () => (open = false));
-        return wrapProcess(
-          child,
-          () => child.pid,
-          (msg) => (open ? child.send(msg) : false),
-          (signal) => child.kill(signal),
-          { stdout: child.stdout, stderr: child.stderr },
-        );
-      },
-    };
+    return { name: "reuseport", policy: reusePortStrategy.policy(ctx), spawn: (spec) => forkWorker(run, ctx, spec).handle };
   },
 };

@@ -9,6 +9,7 @@ import type { StrategyName } from "../options.js";
 import type { ToWorker } from "../protocol.js";
 import type { Capabilities } from "../runtime/capabilities.js";
 import type { Probed } from "../runtime/capabilities.js";
+import type { ClientRule } from "./sticky-client.js";
 
 /** One worker process as a strategy started it (a node:cluster Worker or a ChildProcess). */
 export interface ChildHandle {
@@ -38,6 +39,21 @@ export interface Spawner {
   /** What every worker it starts is told (protocol.ts carries it). */
   readonly policy: ListenPolicy;
   spawn(spec: SpawnSpec): ChildHandle;
+  /**
+   * For a strategy that routes connections itself (sticky): the supervisor's view of which
+   * workers serve, given once the supervisor exists.
+   */
+  attach?(view: WorkerView): void;
+  /** The supervisor's view changed: a worker became ready, was asked to stop or exited, a stop began. */
+  changed?(): void;
+}
+
+/** What a routing strategy may know of the supervisor. */
+export interface WorkerView {
+  /** Each slot's worker that is ready and not asked to stop. */
+  serving(): ReadonlyArray<{ readonly id: number; readonly child: ChildHandle }>;
+  /** The cluster is stopping for good. */
+  stopping(): boolean;
 }
 
 /** What a strategy decides with. */
@@ -47,6 +63,8 @@ export interface StrategyContext {
   readonly adapter: RuntimeAdapter;
   /** `--grace`, ms: every wait a draining worker makes fits in it. */
   readonly grace: number;
+  /** `--sticky-header` and `--proxy-protocol`: what "client" means to the sticky strategy. */
+  readonly client?: ClientRule;
 }
 
 /** How well a strategy fits this runtime for `auto`: the highest score wins. */

@@ -29,7 +29,7 @@ interface Channel {
 }
 
 let holds = 0;
-let listener: ((msg: unknown) => void) | undefined;
+let listener: ((msg: unknown, handle?: unknown) => void) | undefined;
 let attached = false;
 let onGone: (() => void) | undefined;
 let goneAttached = false;
@@ -79,7 +79,7 @@ function apply(): void {
 }
 
 /** Listens for the primary's messages without letting the channel alone keep the worker alive. */
-export function listenToPrimary(fn: (msg: unknown) => void): void {
+export function listenToPrimary(fn: (msg: unknown, handle?: unknown) => void): void {
   listener = fn;
   apply();
 }

@@ -21,6 +21,7 @@ import { drainAll } from "./drain.js";
 import { startHeartbeat } from "./heartbeat.js";
 import { patchNodeListen } from "./listen-patch.js";
 import { answerMetrics } from "./metrics-reply.js";
+import { onStickyMessage } from "./sticky-listen.js";
 
 /** When the primary vanished, how long the worker may spend draining before it exits anyway. */
 const ORPHAN_EXIT_MS = 500;
@@ -106,7 +107,8 @@ export function installWorker(): WorkerControl {
   });
   quirks.patchNativeServer?.({ rule: policy.native, onListening, foreignHolder });
 
-  listenToPrimary((raw: unknown) => {
+  listenToPrimary((raw: unknown, handle?: unknown) => {
+    if (onStickyMessage(raw, handle, dieOf)) return;
     const msg = parseToWorker(raw);
     if (msg?.type === "shutdown") void state.shutdown(msg.reason);
     else if (msg?.type === "error-ack") acknowledged(msg.print);

@@ -11,6 +11,7 @@ import { UniclusterError } from "../errors.js";
 import type { ListenRule } from "../_types.js";
 import { planListen } from "./listen-args.js";
 import { holdWhileListening, type NodeServerOptions, trackNodeServer } from "./node-server.js";
+import { listenThroughPrimary } from "./sticky-listen.js";
 
 /** How this worker's node:net servers listen, report and drain. */
 export interface NodeListenOptions extends NodeServerOptions {
@@ -78,7 +79,24 @@ export function patchNodeListen(policy: NodeListenOptions): void {
         }
       }
       const rule = policy.rule;
-      if (rule.kind !== "as-is") {
+      if (rule.kind === "sticky") {
+        const plan = planListen(args);
+        if (plan.kind === "tcp") {
+          trackNodeServer(this, policy);
+          holdWhileListening(this);
+          listenThroughPrimary(this, plan.options, plan.callback, (privately) => {
+            this[IN_LISTEN] = true;
+            listenDepth++;
+            try {
+              original.apply(this, privately);
+            } finally {
+              listenDepth--;
+              this[IN_LISTEN] = false;
+            }
+          });
+          return this;
+        }
+      } else if (rule.kind !== "as-is") {
         const plan = planListen(args);
         if (plan.kind === "tcp") {
           if (!plan.options.port) throw portZeroError("listen()");

@@ -27,6 +27,33 @@ export interface NodeServerOptions {
 const net = createRequire(import.meta.url)("node:net") as typeof import("node:net");
 
 const seen = new WeakSet<object>();
+/**
+ * Sockets a server was handed rather than accepted (`--sticky`, sticky-listen.ts): net.Server
+ * does not count them, so its close() callback would not wait for them; the drain does.
+ */
+const adopted = new WeakMap<NetServer, Set<import("node:net").Socket>>();
+
+/** `socket` was handed to `server`: its drain waits for it to close. */
+export function adoptConnection(server: NetServer, socket: import("node:net").Socket): void {
+  let set = adopted.get(server);
+  if (!set) adopted.set(server, (set = new Set()));
+  set.add(socket);
+  socket.once("close", () => {
+    set.delete(socket);
+    if (set.size === 0) for (const fn of adoptedGone.get(server)?.splice(0) ?? []) fn();
+  });
+}
+const adoptedGone = new WeakMap<NetServer, Array<() => void>>();
+
+/** Resolves once every socket handed to `server` has closed. */
+function allAdoptedClosed(server: NetServer): Promise<void> {
+  if (!adopted.get(server)?.size) return Promise.resolve();
+  return new Promise((resolve) => {
+    const list = adoptedGone.get(server) ?? [];
+    adoptedGone.set(server, list);
+    list.push(resolve);
+  });
+}
 /** unicluster's own 'error' listeners: an error with no listener but these is the app's unhandled one. */
 const OWN_LISTENERS = new WeakSet<(...args: never[]) => unknown>();
 
@@ -74,11 +101,13 @@ export function trackNodeServer(server: NetServer, policy: NodeServerOptions): v
         draining = true;
         for (const res of inflight) if (!res.headersSent) res.setHeader("Connection", "close");
         let timer: ReturnType<typeof setTimeout> | undefined;
-        const done = () => {
+        const finish = () => {
           clearTimeout(timer);
           forget();
           resolve();
         };
+        // Closed, and every handed socket closed too (the idle ones by closeIdle below).
+        const done = () => void allAdoptedClosed(server).then(finish);
         if (!server.listening) return done();
         const closeIdle = () => {
           // Bun 1.2.23 throws here once the server is closed ("undefined is not an object

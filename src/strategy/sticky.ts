@@ -1,0 +1,67 @@
+/**
+ * Strategy `sticky` (`--sticky`): the primary holds the port and gives each connection to the
+ * worker a consistent hash of its client picks (sticky-router.ts), so every connection of one
+ * client reaches the same worker for as long as that worker lives: what socket.io's polling
+ * transport and any in-memory session need. The kernel's SO_REUSEPORT hash and node:cluster's
+ * round-robin give no such affinity. Workers are standalone processes (as reuseport's) that
+ * receive sockets over IPC: node:net servers only, since `Bun.serve`/`Deno.serve` cannot take a
+ * socket accepted elsewhere. Costs: every new connection passes through the primary (accept,
+ * one IPC message with the handle); the bytes of established connections do not.
+ */
+import type { Capabilities } from "../runtime/capabilities.js";
+import type { Refusal, RuntimeInfo } from "../_types.js";
+import { idleWindowFor } from "./drain-timing.js";
+import { forkWorker } from "./forked-worker.js";
+import type { ClientRule } from "./sticky-client.js";
+import { StickyRouter } from "./sticky-router.js";
+import type { StrategyModule } from "./types.js";
+
+/**
+ * Whether the client modes that read from a socket before handing it over can work here: the
+ * primary must stop the runtime's reading at the handle (sticky-client.ts `readClient`), which
+ * Bun 1.4.5's node:net does not let it (no `_handle.readStop`; Node and Deno 2.8+ have it).
+ */
+export function clientRuleRefusal(rt: Pick<RuntimeInfo, "name" | "version">, rule: ClientRule): Refusal | undefined {
+  if (rt.name !== "bun" || (!rule.header && !rule.proxyProtocol)) return undefined;
+  const what = rule.header ? "--sticky-header" : "--proxy-protocol";
+  return { reason: `${what} cannot work on bun ${rt.version}: its node:net cannot stop reading a socket before handing it to a worker, so bytes would be lost`, fix: "use --sticky alone (the client is the remote address), or run the launcher with node or deno" };
+}
+
+export const stickyStrategy: StrategyModule = {
+  name: "sticky",
+  unavailable(caps: Capabilities) {
+    if (caps.socketHandoff.supported) return undefined;
+    return { detail: `its IPC cannot pass a socket to a worker (${caps.socketHandoff.reason})`, brief: `no socket handles over IPC (${caps.socketHandoff.reason})` };
+  },
+  // Only when asked for: it puts the primary in every connection's path.
+  fit: () => undefined,
+  requestedWhy: () => "requested (--sticky)",
+  warnings: () => [],
+  policy: ({ rt, adapter, grace }) => ({
+    forkedByCluster: false,
+    net: { kind: "sticky" },
+    netGuard: false,
+    native: {
+      kind: "refuse",
+      message: `${adapter.nativeServer ?? "the runtime's own server"} cannot take a connection accepted by another process, which --sticky needs (${rt.name} ${rt.version})`,
+      hint: "serve with node:http (createServer) under --sticky, or drop --sticky",
+    },
+    idleWindowMs: idleWindowFor(grace),
+    // The primary hands a worker nothing once it is asked to stop.
+    lingerMs: 0,
+  }),
+  start(run, ctx) {
+    const router = new StickyRouter(ctx.client ?? { proxyProtocol: false });
+    return {
+      name: "sticky",
+      policy: stickyStrategy.policy(ctx),
+      spawn(spec) {
+        const { handle, child } = forkWorker(run, ctx, spec);
+        router.add(handle, child);
+        return handle;
+      },
+      attach: (view) => router.attach(view),
+      changed: () => router.changed(),
+    };
+  },
+};
