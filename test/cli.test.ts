@@ -93,7 +93,7 @@ describe("cli: usage errors exit 2 with one line", () => {
   it("-s bogus", async () => {
     const e = await usageError(["-s", "bogus", app]);
     expect(e.message).toBe('unknown strategy "bogus"');
-    expect(e.hint).toBe("use auto, cluster or reuseport");
+    expect(e.hint).toBe("use auto, cluster, reuseport or sticky");
   });
 
   it("--grace abc", async () => {

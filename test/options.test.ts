@@ -151,7 +151,7 @@ describe("resolveOptions", () => {
   it("an unknown strategy is a usage error with the valid names", () => {
     const e = usageErrorOf(() => resolveOptions({ strategy: "bogus" as "auto" }, 4));
     expect(e.message).toContain('"bogus"');
-    expect(e.hint).toMatch(/auto, cluster or reuseport/);
+    expect(e.hint).toMatch(/auto, cluster, reuseport or sticky/);
   });
 
   it("a bad readyOn is a usage error", () => {

@@ -73,7 +73,7 @@ export function planLaunch(input: LaunchOptions): LaunchPlan {
   const choice = selectStrategy(requested, runtime, capabilities, names);
   const refusal = STRATEGIES[choice.strategy].refusal?.(adapterFor(runtime));
   if (refusal) {
-    const others = Object.keys(STRATEGIES).filter((s) => s !== choice.strategy).map((s) => names.strategy(s));
+    const others = Object.values(STRATEGIES).filter((s) => s.name !== choice.strategy && !s.onRequestOnly).map((s) => names.strategy(s.name));
     throw usageError(refusal.reason, [others.length ? `use ${others.join(" or ")}` : "", refusal.fix ?? ""].filter(Boolean).join(", or "));
   }
   // Logical paths (through symlinks), resolved again at every worker start: cwd.ts.

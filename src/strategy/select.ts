@@ -26,7 +26,7 @@ export function selectStrategy(requested: "auto" | StrategyName, rt: RuntimeInfo
     const wanted = STRATEGIES[requested];
     const no = wanted.unavailable(caps);
     if (!no) return { strategy: requested, why: wanted.requestedWhy(caps) };
-    const others = all.filter((s) => s !== wanted && !s.unavailable(caps)).map((s) => names.strategy(s.name));
+    const others = all.filter((s) => s !== wanted && !s.onRequestOnly && !s.unavailable(caps)).map((s) => names.strategy(s.name));
     throw new UniclusterError("E_STRATEGY_UNSUPPORTED", `${names.strategy(requested)} cannot work on ${label}: ${no.detail}`, {
       hint: others.length ? `use ${others.join(" or ")} (or auto)` : "no strategy can share a port here",
     });
@@ -38,6 +38,6 @@ export function selectStrategy(requested: "auto" | StrategyName, rt: RuntimeInfo
   }
   if (best) return { strategy: best.name, why: best.why };
   throw new UniclusterError("E_STRATEGY_UNSUPPORTED", `no strategy can share a port on ${label}`, {
-    hint: all.map((s) => s.unavailable(caps)?.brief ?? "").filter(Boolean).join("; "),
+    hint: all.filter((s) => !s.onRequestOnly).map((s) => s.unavailable(caps)?.brief ?? "").filter(Boolean).join("; "),
   });
 }

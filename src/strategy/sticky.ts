@@ -29,6 +29,7 @@ export function clientRuleRefusal(rt: Pick<RuntimeInfo, "name" | "version">, rul
 
 export const stickyStrategy: StrategyModule = {
   name: "sticky",
+  onRequestOnly: true,
   unavailable(caps: Capabilities) {
     if (caps.socketHandoff.supported) return undefined;
     return { detail: `its IPC cannot pass a socket to a worker (${caps.socketHandoff.reason})`, brief: `no socket handles over IPC (${caps.socketHandoff.reason})` };

@@ -76,6 +76,11 @@ export interface Fit {
 
 export interface StrategyModule {
   readonly name: StrategyName;
+  /**
+   * Only when asked for by name: never `auto`'s pick, never offered as the way out of another
+   * strategy's refusal (sticky: it changes who gets which connection, and costs a hop).
+   */
+  readonly onRequestOnly?: true;
   /** Why it cannot work on this runtime, or undefined when it can. */
   unavailable(caps: Capabilities): { readonly detail: string; readonly brief: string } | undefined;
   /** Its fit for `auto`, or undefined when it is no candidate here. */
