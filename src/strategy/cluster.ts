@@ -13,7 +13,7 @@ import { flagsReachedWorker } from "../runtime/probe.js";
 import { forkDetached } from "./detached-fork.js";
 import { idleWindowFor, lingerFor } from "./drain-timing.js";
 import type { Spawner, StrategyContext, StrategyModule } from "./types.js";
-import { wrapProcess } from "./worker-process.js";
+import { queued, wrapProcess } from "./worker-process.js";
 
 /**
  * How long a drained worker stays alive before it exits. The round-robin primary may have handed
@@ -102,7 +102,7 @@ async function startCluster(run: RunSpec, ctx: StrategyContext): Promise<Spawner
       return wrapProcess(
         worker,
         () => worker.process?.pid,
-        (msg) => worker.send(msg),
+        (msg) => worker.isConnected() && queued(() => worker.send(msg)),
         (signal) => worker.process.kill(signal),
         { stdout: worker.process.stdout, stderr: worker.process.stderr },
       );

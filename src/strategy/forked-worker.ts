@@ -5,7 +5,7 @@
 import type { ChildProcess } from "node:child_process";
 import type { RunSpec } from "../_types.js";
 import type { ChildHandle, SpawnSpec, StrategyContext } from "./types.js";
-import { wrapProcess } from "./worker-process.js";
+import { queued, wrapProcess } from "./worker-process.js";
 
 /** Starts the worker for `spec`; `child` is the process itself (for handles sent over its channel). */
 export function forkWorker(run: RunSpec, { adapter, rt }: StrategyContext, spec: SpawnSpec): { handle: ChildHandle; child: ChildProcess } {
@@ -19,7 +19,7 @@ export function forkWorker(run: RunSpec, { adapter, rt }: StrategyContext, spec:
   const handle = wrapProcess(
     child,
     () => child.pid,
-    (msg) => (open ? child.send(msg) : false),
+    (msg) => open && queued(() => child.send(msg)),
     (signal) => child.kill(signal),
     { stdout: child.stdout, stderr: child.stderr },
   );

@@ -36,6 +36,19 @@ interface Pending {
   readonly until: number;
 }
 
+/**
+ * Node's ChildProcess (lib/internal/child_process.js, 20 to 26) sends one handle at a time and
+ * holds the next ones, and its copy of the one in flight, until the child acknowledges it; a
+ * child that dies first never does, and those connections would stay open in the primary,
+ * unanswered, until their clients time out. Closed here instead, so their clients see a reset
+ * and retry. Internal fields, read only if present: elsewhere nothing changes.
+ */
+function closeUndelivered(child: ChildProcess): void {
+  const c = child as unknown as { _handleQueue?: Array<{ handle?: { destroy?(): void } | null }> | null; _pendingMessage?: { handle?: { close?(): void } | null } | null };
+  for (const item of c._handleQueue ?? []) item.handle?.destroy?.();
+  c._pendingMessage?.handle?.close?.();
+}
+
 export class StickyRouter {
   private readonly listeners = new Map<string, Listener>();
   /** Each worker process: its channel, and the ports its servers listen on. */
@@ -59,7 +72,10 @@ export class StickyRouter {
       const msg = parseStickyFromWorker(raw);
       if (msg) void this.listen(entry, msg.listen);
     });
-    handle.onExit(() => this.workers.delete(handle));
+    handle.onExit(() => {
+      this.workers.delete(handle);
+      closeUndelivered(child);
+    });
   }
 
   private async listen(entry: { child: ChildProcess; keys: Set<string> }, l: StickyListen): Promise<void> {

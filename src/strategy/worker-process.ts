@@ -20,6 +20,23 @@ import type { ChildHandle } from "./types.js";
  */
 const EXIT_DRAIN_MS = 200;
 
+/**
+ * Sends through `send` and says whether the message is on its way: true unless it throws. Node's
+ * `send()` also returns false when the message was only queued: behind a socket handle that
+ * waits for the worker's acknowledgement (node:cluster's round-robin, --sticky) or behind a full
+ * pipe. Taken for "not sent", that made the supervisor SIGTERM a worker whose queue still held
+ * connections handed to it: it drained and exited before they arrived, and the primary kept them
+ * open forever (6 requests hung in a --sticky reload under load, test/strategy/sticky.test.ts).
+ */
+export function queued(send: () => unknown): boolean {
+  try {
+    send();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Wraps any EventEmitter-like process object with `message`/`exit`/`disconnect` events. */
 export function wrapProcess(
   emitter: { on(event: string, fn: (...a: never[]) => void): unknown; once(event: string, fn: (...a: never[]) => void): unknown },

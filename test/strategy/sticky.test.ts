@@ -14,6 +14,7 @@ import { type Cell, CELLS, fixture, inMatrix } from "../_helpers/cells.js";
 import { launchCluster, stopCleanly } from "../_helpers/cluster.js";
 import { freePort } from "../_helpers/net.js";
 import { start, until } from "../_helpers/proc.js";
+import { reloadScenario } from "../_helpers/scenario.js";
 import { type Answer, ask, askWithProxyHeader, clientAddress, proxyV1, proxyV2 } from "../_helpers/sticky.js";
 
 const run = promisify(execFile);
@@ -113,6 +114,20 @@ describe.each(OFFERED)("--sticky on %s", (id) => {
     }
     expect(new Set(byAddress.values()).size).toBe(2);
     await stopCleanly(proc, byAddress.values());
+  });
+
+  it("SIGHUP reloads under load (keep-alive and new-connection loops, no retries) without a failed request", async () => {
+    // The launcher holds the port through the reload: nothing is queued on a socket that closes,
+    // so no tcp_migrate_req is needed (unlike reuseport).
+    // workers: 1: every client loop runs from 127.0.0.1, so one worker (and its replacement) serves them.
+    const r = await reloadScenario(cell.cli(["-w", "2", "--sticky", fixture("http-cjs.cjs")]), { reloads: 1, workers: 1 });
+    const detail = JSON.stringify(r.load.errors) + JSON.stringify(r.load.statuses);
+    expect(r.load.ok).toBeGreaterThan(0);
+    expect(r.load.failed, detail).toBe(0);
+    expect(Object.keys(r.load.statuses), detail).toEqual([]);
+    expect(r.log).toMatch(/reload finished/);
+    expect(r.pidsAfter.filter((p) => r.pidsBefore.includes(p))).toEqual([]);
+    expect(r.exitCode).toBe(0);
   });
 });
 
