@@ -123,9 +123,9 @@ interface Readable {
 /**
  * Reads as little as it must from `socket` (accepted paused) to know its client, then leaves it
  * paused with nothing more read: the socket's reading is stopped at the handle (`readStop`),
- * because what the runtime reads after a pause would be lost once the handle is sent. Node and
- * Deno >= 2.8 have it (probed: `socket._handle.readStop`); Bun 1.4.5 does not, so there these
- * modes are refused (strategy/sticky.ts). Resolves undefined when the connection must be closed
+ * because what the runtime reads after a pause would be lost once the handle is sent. Only Node
+ * stops at once, so these modes are refused elsewhere (strategy/sticky.ts `clientRuleRefusal`).
+ * Resolves undefined when the connection must be closed
  * (a bad PROXY header, none in time, or the client went away).
  */
 export function readClient(socket: Socket, rule: ClientRule): Promise<Client | undefined> {

@@ -18,13 +18,16 @@ import type { StrategyModule } from "./types.js";
 
 /**
  * Whether the client modes that read from a socket before handing it over can work here: the
- * primary must stop the runtime's reading at the handle (sticky-client.ts `readClient`), which
- * Bun 1.4.5's node:net does not let it (no `_handle.readStop`; Node and Deno 2.8+ have it).
+ * primary must stop the runtime's reading at the handle (sticky-client.ts `readClient`), or
+ * what arrives meanwhile is read by the primary's copy and lost. Node (20 to 26) stops at once.
+ * Bun 1.4.5's node:net cannot be told to (no `_handle.readStop`); Deno 2.9.6 has one, but a read
+ * already under way still completes into the primary: the body of a 100 kB POST sent with its
+ * head never reached the worker (test/strategy/sticky.test.ts). So these modes are Node's.
  */
 export function clientRuleRefusal(rt: Pick<RuntimeInfo, "name" | "version">, rule: ClientRule): Refusal | undefined {
-  if (rt.name !== "bun" || (!rule.header && !rule.proxyProtocol)) return undefined;
+  if (rt.name === "node" || (!rule.header && !rule.proxyProtocol)) return undefined;
   const what = rule.header ? "--sticky-header" : "--proxy-protocol";
-  return { reason: `${what} cannot work on bun ${rt.version}: its node:net cannot stop reading a socket before handing it to a worker, so bytes would be lost`, fix: "use --sticky alone (the client is the remote address), or run the launcher with node or deno" };
+  return { reason: `${what} cannot work on ${rt.name} ${rt.version}: its node:net cannot stop reading a socket before handing it to a worker, so bytes would be lost`, fix: "use --sticky alone (the client is the remote address), or run the launcher with node" };
 }
 
 export const stickyStrategy: StrategyModule = {

@@ -131,8 +131,8 @@ describe.each(OFFERED)("--sticky on %s", (id) => {
   });
 });
 
-describe.runIf(inMatrix("node20"))("--sticky: what a client is, on node20", () => {
-  const cell = CELLS.node20!;
+describe.each(["node20", "node24"].filter(inMatrix))("--sticky: what a client is, on %s", (id) => {
+  const cell = CELLS[id]!;
 
   it("--sticky-header X-Forwarded-For: the first hop decides, whatever the address; a 1 MB POST read in part by the launcher arrives whole", async () => {
     const { port, proc } = await sticky(cell, "sticky-app.cjs", ["--sticky-header", "X-Forwarded-For"]);
@@ -232,11 +232,12 @@ describe("--sticky refused where it cannot work", () => {
     expect(p.output()).toContain("serve with node:http (createServer) under --sticky");
   });
 
-  it.runIf(inMatrix("bun"))("bun: --sticky-header and --proxy-protocol are a usage error (its node:net cannot stop reading a socket it hands over)", async () => {
+  it.each(["bun", "deno"].filter(inMatrix))("%s: --sticky-header and --proxy-protocol are a usage error (its node:net cannot stop reading a socket it hands over)", async (id) => {
+    const cell = CELLS[id]!;
     for (const flags of [["--sticky-header", "X-Forwarded-For"], ["--proxy-protocol"]]) {
-      const p = start(...CELLS.bun!.cli(["--sticky", ...flags, fixture("sticky-app.cjs")]));
+      const p = start(...cell.cli(["--sticky", ...flags, fixture("sticky-app.cjs")]));
       expect((await p.exited(20_000)).code, p.output()).toBe(2);
-      expect(p.stderr()).toMatch(new RegExp(`^unicluster: ${flags[0]} cannot work on bun ${CELLS.bun!.version.replace(/\./g, "\\.")}: `));
+      expect(p.stderr()).toMatch(new RegExp(`^unicluster: ${flags[0]} cannot work on ${cell.runtime} ${cell.version.replace(/\./g, "\\.")}: `));
     }
   });
 
