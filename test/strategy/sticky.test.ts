@@ -46,8 +46,10 @@ async function slotsOf(port: number, n: number, times = 3): Promise<Map<string, 
 }
 
 interface SocketIoRun {
-  /** Per client: the pid that said hello. */
+  /** Per client that got through: the pid that said hello. */
   readonly pids: number[];
+  /** Per client that did not: why. */
+  readonly failures: string[];
 }
 
 /**
@@ -57,11 +59,14 @@ interface SocketIoRun {
  */
 async function socketIoClients(port: number, n: number): Promise<SocketIoRun> {
   const sockets: Socket[] = [];
+  const agents: http.Agent[] = [];
   try {
-    const pids = await Promise.all(
+    const results = await Promise.allSettled(
       Array.from({ length: n }, (_, i) => {
         const from = clientAddress(i);
-        const s = io(`http://127.0.0.1:${port}`, { forceNew: true, reconnection: false, timeout: 10_000, localAddress: from, agent: new http.Agent({ localAddress: from, keepAlive: true }) } as never);
+        const agent = new http.Agent({ localAddress: from, keepAlive: true });
+        agents.push(agent);
+        const s = io(`http://127.0.0.1:${port}`, { forceNew: true, reconnection: false, timeout: 10_000, localAddress: from, agent } as never);
         sockets.push(s);
         return new Promise<number>((resolve, reject) => {
           s.once("connect_error", (err) => reject(new Error(`client ${from}: ${err.message}`)));
@@ -79,9 +84,15 @@ async function socketIoClients(port: number, n: number): Promise<SocketIoRun> {
         });
       }),
     );
-    return { pids };
+    return {
+      pids: results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : [])),
+      failures: results.flatMap((r) => (r.status === "rejected" ? [String((r.reason as Error).message)] : [])),
+    };
   } finally {
     for (const s of sockets) s.close();
+    // A failed client may leave a long-poll open on its agent: the server would hold it (and its
+    // worker's drain) until engine.io's ping interval.
+    for (const a of agents) a.destroy();
   }
 }
 
@@ -90,7 +101,8 @@ describe.each(OFFERED)("--sticky on %s", (id) => {
 
   it("socket.io with its default transports: 20 clients from 20 addresses all connect and exchange messages, spread over both workers; SIGTERM exits 0", async () => {
     const { port, proc } = await sticky(cell, "socketio-app.cjs");
-    const { pids } = await socketIoClients(port, 20);
+    const { pids, failures } = await socketIoClients(port, 20);
+    expect(failures).toEqual([]);
     expect(pids).toHaveLength(20);
     const workers = new Set(pids);
     expect(workers.size, `clients per worker: ${JSON.stringify(pids)}`).toBe(2);
@@ -212,6 +224,15 @@ describe.each(["node20", "node24"].filter(inMatrix))("--sticky: what a client is
     await until(async () => (await ask(port, { timeoutMs: 1000 }).then(() => false, (e: NodeJS.ErrnoException) => e.code === "ECONNREFUSED")) || undefined, 10_000, "the port to refuse");
     expect((await slow).pid).toBeGreaterThan(0);
     expect((await proc.exited(15_000)).code, proc.output()).toBe(0);
+  });
+});
+
+describe.runIf(inMatrix("node20"))("without --sticky", () => {
+  it("the same 20 socket.io clients fail under round-robin (cluster): polling requests reach a worker without the session", async () => {
+    const { port, proc, workers } = await launchCluster(CELLS.node20!, fixture("socketio-app.cjs"), { strategy: "cluster", ready: "both" });
+    const { failures } = await socketIoClients(port, 20);
+    expect(failures.length, "clients that failed").toBeGreaterThan(0);
+    await stopCleanly(proc, workers.keys());
   });
 });
 
