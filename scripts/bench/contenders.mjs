@@ -9,6 +9,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { isAlive as alive, start, stopGroup, track } from "../../test/_helpers/harness/proc.mjs";
 import { pm2Bin } from "./tools.mjs";
+import { CLIENT_HEADER } from "./probe.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const app = (name) => path.join(here, "apps", name);
@@ -60,6 +61,22 @@ const unicluster = (strategy) => ({
   reload: true,
   launch: grouped((ctx) => run(ctx, ctx.cli, "-q", "-w", String(ctx.workers), "-s", strategy, APPS[ctx.runtime])),
 });
+
+/**
+ * `--sticky`, the client being a header that the load tool and the probes set to a new value per
+ * request for every contender (load.mjs `clientHeader`): the bench's one source address would
+ * otherwise send every connection to one worker. Node only: the header mode is Node's (README,
+ * Sticky sessions).
+ */
+const uniclusterSticky = {
+  id: "unicluster-sticky",
+  label: "unicluster --sticky",
+  family: "unicluster",
+  strategy: "sticky",
+  restart: true,
+  reload: true,
+  launch: grouped((ctx) => run(ctx, ctx.cli, "-q", "-w", String(ctx.workers), "--sticky", "--sticky-header", CLIENT_HEADER, APPS[ctx.runtime])),
+};
 
 const handCluster = {
   id: "hand-cluster",
@@ -145,7 +162,7 @@ const denoServe = {
 
 /** Per runtime, the rows that apply (issue 6). */
 export const CONTENDERS = {
-  node: [single, unicluster("cluster"), unicluster("reuseport"), handCluster, handFork("hand-written fork + reusePort"), pm2],
+  node: [single, unicluster("cluster"), unicluster("reuseport"), uniclusterSticky, handCluster, handFork("hand-written fork + reusePort"), pm2],
   // The hand-written cluster loop waits for `listening`, which Bun.serve / Deno.serve workers never
   // emit in the primary: its reload would only run on timeouts, so it is not measured there.
   bun: [single, unicluster("cluster"), unicluster("reuseport"), { ...handCluster, reload: false }, handFork("hand-written spawn + Bun.serve reusePort")],

@@ -41,16 +41,19 @@ export function parseWrk(out) {
 
 /**
  * One run against `url`. `tool` is { name: "wrk", path } or { name: "autocannon" }.
+ * `clientHeader`: a header set to a new value on every request (wrk: a Lua `request()`;
+ * autocannon: its `[<id>]` replacement), so that each connection is a new client to --sticky.
  * Returns { rps, p99 (ms), requests, errors }.
  */
-export async function runLoad({ tool, url, workload, seconds, connections }) {
+export async function runLoad({ tool, url, workload, seconds, connections, clientHeader }) {
   const headers = WORKLOADS[workload].headers;
   if (tool.name === "wrk") {
     const h = Object.entries(headers).flatMap(([k, v]) => ["-H", `${k}: ${v}`]);
-    const out = await exec(tool.path, ["-t1", `-c${connections}`, `-d${seconds}s`, "--latency", ...h, url], (seconds + 30) * 1000);
+    const script = clientHeader ? ["-s", path.join(here, "client-header.lua")] : [];
+    const out = await exec(tool.path, ["-t1", `-c${connections}`, `-d${seconds}s`, "--latency", ...script, ...h, url], (seconds + 30) * 1000);
     return parseWrk(out);
   }
-  const opts = { url, connections, duration: seconds, headers, module: autocannonModule() };
+  const opts = { url, connections, duration: seconds, headers: clientHeader ? { ...headers, [clientHeader]: "[<id>]" } : headers, idReplacement: Boolean(clientHeader), module: autocannonModule() };
   const out = await exec(process.execPath, [path.join(here, "_autocannon.mjs"), JSON.stringify(opts)], (seconds + 30) * 1000);
   return JSON.parse(out);
 }

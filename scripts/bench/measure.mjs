@@ -7,7 +7,7 @@ import { freePort } from "../../test/_helpers/harness/http.mjs";
 import { isAlive as alive, rssOf, sleep, stopGroup } from "../../test/_helpers/harness/proc.mjs";
 import { spawnQuiet } from "./contenders.mjs";
 import { runLoad, WORKLOADS } from "./load.mjs";
-import { probe, waitForWorkers } from "./probe.mjs";
+import { CLIENT_HEADER, probe, waitForWorkers } from "./probe.mjs";
 import { reloadLoss } from "./reload-loss.mjs";
 
 /**
@@ -79,8 +79,11 @@ export async function measureOnce(contender, opts) {
     sample.rss = rssOf(handle.primaryPid());
     const url = `http://127.0.0.1:${port}/`;
     for (const workload of Object.keys(WORKLOADS)) {
-      if (opts.warmup) await runLoad({ tool: opts.tool, url, workload, seconds: opts.warmup, connections: opts.connections });
-      sample.load[workload] = await runLoad({ tool: opts.tool, url, workload, seconds: opts.seconds, connections: opts.connections });
+      // Every contender gets the same requests, though only --sticky reads the header: the client's
+      // cost of a new value per request is then the same in every row.
+      const clientHeader = CLIENT_HEADER;
+      if (opts.warmup) await runLoad({ tool: opts.tool, url, workload, seconds: opts.warmup, connections: opts.connections, clientHeader });
+      sample.load[workload] = await runLoad({ tool: opts.tool, url, workload, seconds: opts.seconds, connections: opts.connections, clientHeader });
     }
     if (contender.restart) sample.restart = await restartLatencies(port, seen, handle.running);
     if (contender.reload) sample.reload = await rollingReload(handle, port, n);

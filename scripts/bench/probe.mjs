@@ -3,13 +3,18 @@
 // Every wait here has a deadline.
 import { tryGet } from "../../test/_helpers/harness/http.mjs";
 
+/** The header the sticky contender hashes: each probe and each load connection is a new client. */
+export const CLIENT_HEADER = "X-Bench-Client";
+
 /**
  * One request on a new connection. Resolves with the worker that answered — `{ key, pid }` from
  * the apps' body "hello from <pid>:<token>" (the token tells apart isolates that share a pid,
  * as in `deno serve --parallel`) — or null on any failure.
  */
 export async function probe(port, timeoutMs = 1000) {
-  const reply = await tryGet(port, "/", timeoutMs);
+  // A new client each time for `--sticky --sticky-header X-Bench-Client` (contenders.mjs); other
+  // contenders ignore it.
+  const reply = await tryGet(port, "/", timeoutMs, { [CLIENT_HEADER]: String(Math.random()) });
   const m = reply && /(\d+):(\w+)/.exec(reply.body);
   return m ? { key: m[0], pid: Number(m[1]) } : null;
 }

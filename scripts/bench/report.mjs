@@ -63,6 +63,9 @@ export function targets(rows, samples, bare) {
   for (const [uc, hw, name] of [["unicluster-cluster", "hand-cluster", "node:cluster"], ["unicluster-reuseport", "hand-reuseport", "reusePort loop"]]) {
     for (const w of ["keepalive", "close"]) add(`${uc} vs hand-written ${name}, ${w === "close" ? "new connection per request" : "keep-alive"} req/s`, [uc, rps(w)], [hw, rps(w)], ">=", 0.97);
   }
+  // What --sticky costs (issue 13): each new connection passes through the primary and one IPC
+  // message; kept-alive traffic goes straight to its worker. Our budget: at most a fifth.
+  for (const w of ["keepalive", "close"]) add(`unicluster-sticky vs unicluster-cluster, ${w === "close" ? "new connection per request" : "keep-alive"} req/s`, ["unicluster-sticky", rps(w)], ["unicluster-cluster", rps(w)], ">=", 0.8);
   add("unicluster-reuseport vs PM2 cluster mode, new connection per request req/s", ["unicluster-reuseport", rps("close")], ["pm2", rps("close")], ">=", 3);
   for (const uc of ["unicluster-cluster", "unicluster-reuseport"]) {
     add(`${uc} primary idle RSS vs bare runtime process`, [uc, rss], ["bare"], "<=", 1.2);

@@ -48,10 +48,11 @@ export const MAX_BODY = 1 << 20;
 /**
  * One GET on a new connection (no agent, `Connection: close`), so each request may hit another
  * worker. A JSON body is parsed into `json`, and a `pid` in it is remembered for killAll().
+ * `headers`: more request headers.
  */
-export function get(port, path = "/", timeoutMs = 10_000) {
+export function get(port, path = "/", timeoutMs = 10_000, headers = {}) {
   return new Promise((resolve, reject) => {
-    const req = http.get({ host: "127.0.0.1", port, path, agent: false, headers: { connection: "close" } }, (res) => {
+    const req = http.get({ host: "127.0.0.1", port, path, agent: false, headers: { connection: "close", ...headers } }, (res) => {
       let body = "";
       res.setEncoding("utf8");
       // The fixtures answer a few hundred bytes; a runaway body must not grow the caller's memory.
@@ -77,9 +78,9 @@ export function get(port, path = "/", timeoutMs = 10_000) {
 }
 
 /** Like `get`, but resolves null on any failure (for polling while workers start). */
-export async function tryGet(port, path = "/", timeoutMs = 2000) {
+export async function tryGet(port, path = "/", timeoutMs = 2000, headers = {}) {
   try {
-    return await get(port, path, timeoutMs);
+    return await get(port, path, timeoutMs, headers);
   } catch {
     return null;
   }
