@@ -30,7 +30,7 @@ const PPID_CHECK_MS = 250;
  * Outside a unicluster worker (same-file mode's `launch()` never gets here without one): leave
  * every listen alone, wait for nothing.
  */
-const NO_POLICY: ListenPolicy = { forkedByCluster: false, net: { kind: "as-is" }, netGuard: false, native: { kind: "as-is" }, idleWindowMs: 0, lingerMs: 0 };
+const NO_POLICY: ListenPolicy = { forkedByCluster: false, net: { kind: "as-is" }, netGuard: false, native: { kind: "as-is" }, idleWindowMs: 0, lingerMs: 0, upgradeCloseMs: 0 };
 
 export function installWorker(): WorkerControl {
   const existing = getWorkerState();
