@@ -66,8 +66,10 @@ export function installWorker(): WorkerControl {
     // while a hook waits on nothing (channel.ts).
     holdChannel();
     // The steps and their order: drain.ts.
-    const drained = drainAll(policy.idleWindowMs);
+    let hooksSettled = () => {};
+    const drained = drainAll({ idleWindowMs: policy.idleWindowMs, upgradeCloseMs: policy.upgradeCloseMs, hooksSettled: new Promise<void>((r) => (hooksSettled = r)) });
     const results = await Promise.allSettled([...hooks].map(async (hook) => hook({ reason, drained })));
+    hooksSettled();
     await drained;
     if (policy.lingerMs > 0 && reason !== "primary-gone") await new Promise((r) => setTimeout(r, policy.lingerMs));
     let failure: unknown;
