@@ -17,6 +17,15 @@
  * message is lost, as it would be in a SIGKILL). Not tested: the fixture does not compress.
  * "Cut" means destroyed without a close frame: a non-WebSocket upgrade, or a WebSocket whose
  * client does not finish the close handshake within CLOSE_HANDSHAKE_MS.
+ *
+ * Runtimes (test/worker/upgraded.test.ts, with `ws` 8.23.0): Node 20.20 and 24.21 (both
+ * strategies), Deno 2.9.6 and 2.7.14 (their node:http emits 'upgrade' with the connection's
+ * socket; `bytesWritten` counts) and Bun 1.4.5 (`require("ws")` is Bun's own copy, which writes
+ * to that socket too): the client gets 1001. Bun 1.2.23 and 1.3.14: Bun's own `ws` upgrades
+ * through Bun's native server, and the socket 'upgrade' hands out is not the connection: our
+ * frame never reaches the client, which sees 1006 once the server stops accepting (the idle
+ * window), no longer at --grace; the stop exits 0 (same test file, "bun1.3"). The real `ws`
+ * package loaded by path on Bun 1.3.14 never completes a handshake at all (a probe, not a test).
  */
 import type { IncomingMessage, Server as HttpServer } from "node:http";
 import type { Socket } from "node:net";
