@@ -62,6 +62,12 @@ export interface ListenPolicy {
   readonly idleWindowMs: number;
   /** How long a drained worker stays alive before it exits, ms (node:cluster hand-off; strategy/cluster.ts). */
   readonly lingerMs: number;
+  /**
+   * When, after the drain starts, upgraded connections (WebSockets) the app's `onShutdown` hooks
+   * have not closed are closed by the worker (a close frame 1001 for WebSockets), ms: --grace minus
+   * a margin (strategy/drain-timing.ts `upgradeCloseFor`; worker/upgraded.ts).
+   */
+  readonly upgradeCloseMs: number;
 }
 
 /** What every worker process runs, whatever starts it. */

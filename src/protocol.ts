@@ -73,8 +73,8 @@ export function parsePolicy(text: string | undefined): ListenPolicy | undefined 
   if (!isRecord(v) || typeof v.forkedByCluster !== "boolean" || typeof v.netGuard !== "boolean") return undefined;
   const net = parseRule(v.net);
   const native = parseRule(v.native);
-  if (!net || !native || !isDuration(v.idleWindowMs) || !isDuration(v.lingerMs)) return undefined;
-  return { forkedByCluster: v.forkedByCluster, net, netGuard: v.netGuard, native, idleWindowMs: v.idleWindowMs, lingerMs: v.lingerMs };
+  if (!net || !native || !isDuration(v.idleWindowMs) || !isDuration(v.lingerMs) || !isDuration(v.upgradeCloseMs)) return undefined;
+  return { forkedByCluster: v.forkedByCluster, net, netGuard: v.netGuard, native, idleWindowMs: v.idleWindowMs, lingerMs: v.lingerMs, upgradeCloseMs: v.upgradeCloseMs };
 }
 
 /**

@@ -169,6 +169,7 @@ describe("the listen policy a worker is told (parsePolicy)", () => {
     native: { kind: "reuseport" },
     idleWindowMs: 1000,
     lingerMs: 0,
+    upgradeCloseMs: 9000,
   } as const;
 
   it("round-trips through the worker's environment exactly, private variables and all", () => {
@@ -188,6 +189,7 @@ describe("the listen policy a worker is told (parsePolicy)", () => {
     expect(parsePolicy(text({ ...policy, net: { kind: "sometimes" } }))).toBeUndefined();
     expect(parsePolicy(text({ ...policy, native: { kind: "refuse" } }))).toBeUndefined();
     expect(parsePolicy(text({ ...policy, lingerMs: -1 }))).toBeUndefined();
+    expect(parsePolicy(text({ ...policy, upgradeCloseMs: undefined }))).toBeUndefined();
     expect(parsePolicy(text({ ...policy, idleWindowMs: "1000" }))).toBeUndefined();
     expect(parsePolicy(text({ ...policy, forkedByCluster: undefined }))).toBeUndefined();
     const env = { ...workerEnv({ id: 1, readyOn: "listen", primaryPid: "42", policy, heartbeatMs: 0 }, "cluster"), UNICLUSTER_POLICY: text({ ...policy, netGuard: "yes" }) };

@@ -11,7 +11,7 @@ import { UniclusterError } from "../errors.js";
 import { migrateReqWarning } from "../runtime/kernel.js";
 import { flagsReachedWorker } from "../runtime/probe.js";
 import { forkDetached } from "./detached-fork.js";
-import { idleWindowFor, lingerFor } from "./drain-timing.js";
+import { idleWindowFor, lingerFor, upgradeCloseFor } from "./drain-timing.js";
 import type { Spawner, StrategyContext, StrategyModule } from "./types.js";
 import { queued, wrapProcess } from "./worker-process.js";
 
@@ -61,6 +61,7 @@ export const clusterStrategy: StrategyModule = {
     native: adapter.nativeInCluster?.(rt, caps.clusterReusePort.supported) ?? { kind: "as-is" },
     idleWindowMs: idleWindowFor(grace),
     lingerMs: lingerFor(LINGER_MS, grace),
+    upgradeCloseMs: upgradeCloseFor(grace),
   }),
   start: (run, ctx) => startCluster(run, ctx),
 };

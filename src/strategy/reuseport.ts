@@ -9,7 +9,7 @@ import type { ListenRule } from "../_types.js";
 import type { Capabilities } from "../runtime/capabilities.js";
 import { migrateReqWarning } from "../runtime/kernel.js";
 import { probeForReusePort } from "../runtime/probe.js";
-import { idleWindowFor } from "./drain-timing.js";
+import { idleWindowFor, upgradeCloseFor } from "./drain-timing.js";
 import type { StrategyContext, StrategyModule } from "./types.js";
 import { forkWorker } from "./forked-worker.js";
 
@@ -56,6 +56,7 @@ export const reusePortStrategy: StrategyModule = {
     idleWindowMs: idleWindowFor(ctx.grace),
     // Nothing hands a closed worker connections: it may exit as soon as it drained.
     lingerMs: 0,
+    upgradeCloseMs: upgradeCloseFor(ctx.grace),
   }),
   start(run, ctx) {
     return { name: "reuseport", policy: reusePortStrategy.policy(ctx), spawn: (spec) => forkWorker(run, ctx, spec).handle };

@@ -10,7 +10,7 @@
  */
 import type { Capabilities } from "../runtime/capabilities.js";
 import type { Refusal, RuntimeInfo } from "../_types.js";
-import { idleWindowFor } from "./drain-timing.js";
+import { idleWindowFor, upgradeCloseFor } from "./drain-timing.js";
 import { forkWorker } from "./forked-worker.js";
 import type { ClientRule } from "./sticky-client.js";
 import { StickyRouter } from "./sticky-router.js";
@@ -51,6 +51,7 @@ export const stickyStrategy: StrategyModule = {
       hint: "serve with node:http (createServer) under --sticky, or drop --sticky",
     },
     idleWindowMs: idleWindowFor(grace),
+    upgradeCloseMs: upgradeCloseFor(grace),
     // The primary hands a worker nothing once it is asked to stop.
     lingerMs: 0,
   }),

@@ -12,17 +12,32 @@
  *    --grace: strategy/drain-timing.ts) for one more request, then are closed; in-flight requests
  *    always finish.
  * 4. Meanwhile the app's `onShutdown` hooks run (they end what no drain can: WebSockets, queues)
- *    and await `drained` before closing what requests use.
+ *    and await `drained` before closing what requests use. Upgraded connections (WebSockets) of
+ *    node:http servers that are still open once the hooks have settled and the server no longer
+ *    accepts, and that the app is not writing to (maybe closing them itself), are closed then:
+ *    a close frame 1001 "going away" for a WebSocket, a cut for anything else; whatever is still
+ *    open at policy.upgradeCloseMs (--grace minus a margin: strategy/drain-timing.ts) is closed
+ *    so too, written to or not (worker/upgraded.ts).
  * 5. A node:cluster worker lingers (policy.lingerMs) for a connection the primary handed it just
  *    before it closed, flushes its output and exits 0 (1 if a hook failed).
  * The primary SIGKILLs a worker still alive at --grace (primary/worker-record.ts).
  * node:http servers: node-server.ts; Bun.serve/Deno.serve: native-drain.ts.
  */
 
+/** What a drain waits for, and how long (install.ts `runShutdown` from the policy). */
+export interface DrainTiming {
+  /** policy.idleWindowMs: step 3. */
+  readonly idleWindowMs: number;
+  /** policy.upgradeCloseMs: step 4. */
+  readonly upgradeCloseMs: number;
+  /** Resolves once every `onShutdown` hook has settled. */
+  readonly hooksSettled: Promise<void>;
+}
+
 /** A server this worker opened, reduced to what a graceful stop needs. */
 export interface TrackedServer {
   /** Stop accepting, let in-flight work finish, close; resolves when fully closed. */
-  drain(idleWindowMs: number): Promise<void>;
+  drain(timing: DrainTiming): Promise<void>;
 }
 
 const servers = new Set<TrackedServer>();
@@ -34,7 +49,7 @@ export function trackServer(server: TrackedServer): () => void {
 }
 
 /** Drains every tracked server in parallel. */
-export async function drainAll(idleWindowMs: number): Promise<void> {
-  await Promise.all([...servers].map((s) => s.drain(idleWindowMs).catch(() => {})));
+export async function drainAll(timing: DrainTiming): Promise<void> {
+  await Promise.all([...servers].map((s) => s.drain(timing).catch(() => {})));
 }
 

@@ -31,7 +31,7 @@ const PPID_CHECK_MS = 250;
  * Outside a unicluster worker (same-file mode's `launch()` never gets here without one): leave
  * every listen alone, wait for nothing.
  */
-const NO_POLICY: ListenPolicy = { forkedByCluster: false, net: { kind: "as-is" }, netGuard: false, native: { kind: "as-is" }, idleWindowMs: 0, lingerMs: 0 };
+const NO_POLICY: ListenPolicy = { forkedByCluster: false, net: { kind: "as-is" }, netGuard: false, native: { kind: "as-is" }, idleWindowMs: 0, lingerMs: 0, upgradeCloseMs: 0 };
 
 export function installWorker(): WorkerControl {
   const existing = getWorkerState();
@@ -67,8 +67,10 @@ export function installWorker(): WorkerControl {
     // while a hook waits on nothing (channel.ts).
     holdChannel();
     // The steps and their order: drain.ts.
-    const drained = drainAll(policy.idleWindowMs);
+    let hooksSettled = () => {};
+    const drained = drainAll({ idleWindowMs: policy.idleWindowMs, upgradeCloseMs: policy.upgradeCloseMs, hooksSettled: new Promise<void>((r) => (hooksSettled = r)) });
     const results = await Promise.allSettled([...hooks].map(async (hook) => hook({ reason, drained })));
+    hooksSettled();
     await drained;
     if (policy.lingerMs > 0 && reason !== "primary-gone") await new Promise((r) => setTimeout(r, policy.lingerMs));
     let failure: unknown;

@@ -56,7 +56,7 @@ export function nativeDrain(): NativeDrain {
       // audible where only a 'message' listener can (Bun 1.1.20, channel.ts).
       const release = holdChannel();
       trackServer({
-        drain: (idleWindowMs) =>
+        drain: ({ idleWindowMs }) =>
           (stopped ??= (async () => {
             draining = true;
             await new Promise((resolve) => setTimeout(resolve, idleWindowMs));

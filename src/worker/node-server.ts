@@ -8,6 +8,7 @@ import type { Server as NetServer } from "node:net";
 import type { ListenAddress } from "../protocol.js";
 import { holdChannel } from "./channel.js";
 import { type TrackedServer, trackServer } from "./drain.js";
+import { trackUpgrades } from "./upgraded.js";
 
 /** How a tracked node:net server reports and drains. */
 export interface NodeServerOptions {
@@ -75,6 +76,7 @@ export function trackNodeServer(server: NetServer, policy: NodeServerOptions): v
   const isHttp = typeof (server as import("node:http").Server).closeIdleConnections === "function";
   const inflight = new Set<import("node:http").ServerResponse>();
   let draining = false;
+  const upgrades = isHttp ? trackUpgrades(server as import("node:http").Server) : undefined;
   if (isHttp) {
     server.prependListener("request", (_req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => {
       if (draining) {
@@ -96,19 +98,26 @@ export function trackNodeServer(server: NetServer, policy: NodeServerOptions): v
   OWN_LISTENERS.add(onListenError);
   server.on("error", onListenError);
   const entry: TrackedServer = {
-    drain: (idleWindowMs) =>
+    drain: ({ idleWindowMs, upgradeCloseMs, hooksSettled }) =>
       new Promise<void>((resolve) => {
         draining = true;
+        upgrades?.drainStarted();
         for (const res of inflight) if (!res.headersSent) res.setHeader("Connection", "close");
         let timer: ReturnType<typeof setTimeout> | undefined;
+        let upgradeTimer: ReturnType<typeof setTimeout> | undefined;
         const finish = () => {
           clearTimeout(timer);
+          clearTimeout(upgradeTimer);
           forget();
           resolve();
         };
         // Closed, and every handed socket closed too (the idle ones by closeIdle below).
         const done = () => void allAdoptedClosed(server).then(finish);
         if (!server.listening) return done();
+        // Upgraded connections (drain.ts step 4): those the app leaves alone once it no longer
+        // accepts and its hooks have settled, the rest at upgradeCloseMs.
+        if (upgrades) upgradeTimer = setTimeout(() => upgrades.closeOpen(false), upgradeCloseMs);
+        const closeQuietUpgrades = () => void hooksSettled.then(() => upgrades?.closeOpen(true));
         const closeIdle = () => {
           // Bun 1.2.23 throws here once the server is closed ("undefined is not an object
           // (evaluating 'serverSymbol')"), which crashed every drain (issue 10; test/e2e bun1.2):
@@ -123,10 +132,12 @@ export function trackNodeServer(server: NetServer, policy: NodeServerOptions): v
         if (isHttp && policy.drainStyle === "net-close") {
           netClose.call(server, done);
           timer = setTimeout(closeIdle, idleWindowMs);
+          closeQuietUpgrades();
         } else if (isHttp) {
           timer = setTimeout(() => {
             server.close(done);
             closeIdle();
+            closeQuietUpgrades();
           }, idleWindowMs);
         } else {
           server.close(done);

@@ -13,7 +13,7 @@ import { workerEnv } from "../../src/protocol.js";
 
 /** A plain reuseport worker of `app` on Node 24, told to beat every `heartbeatMs`. */
 function startWorker(app: string, heartbeatMs: number, port: number) {
-  const policy = { forkedByCluster: false, net: { kind: "reuseport" }, netGuard: false, native: { kind: "reuseport" }, idleWindowMs: 0, lingerMs: 0 } as const;
+  const policy = { forkedByCluster: false, net: { kind: "reuseport" }, netGuard: false, native: { kind: "reuseport" }, idleWindowMs: 0, lingerMs: 0, upgradeCloseMs: 0 } as const;
   const { child, closed } = forkWorker(app, { PORT: String(port), ...workerEnv({ id: 1, readyOn: "listen", primaryPid: String(process.pid), policy, heartbeatMs }, "reuseport") }, { execPath: CELLS.node24!.bin });
   const beats: Array<{ at: number; lagMs: number }> = [];
   const messages: string[] = [];

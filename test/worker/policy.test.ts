@@ -10,7 +10,7 @@ import { forkWorker } from "../_helpers/worker-fork.js";
 describe("a worker whose policy does not validate", () => {
   for (const [what, value] of [
     ["a strategy name instead of a policy", "cluster"],
-    ["an unknown listen rule", JSON.stringify({ forkedByCluster: false, net: { kind: "maybe" }, netGuard: false, native: { kind: "as-is" }, idleWindowMs: 0, lingerMs: 0 })],
+    ["an unknown listen rule", JSON.stringify({ forkedByCluster: false, net: { kind: "maybe" }, netGuard: false, native: { kind: "as-is" }, idleWindowMs: 0, lingerMs: 0, upgradeCloseMs: 0 })],
   ] as const) {
     it(`${what}: exits 1 with one line, and the app never runs`, async () => {
       const port = await freePort();
