@@ -9,6 +9,7 @@ import { execFile } from "node:child_process";
 import http from "node:http";
 import { promisify } from "node:util";
 import { io, type Socket } from "socket.io-client";
+import WebSocket from "ws";
 import { describe, expect, it } from "vitest";
 import { type Cell, CELLS, fixture, inMatrix } from "../_helpers/cells.js";
 import { launchCluster, stopCleanly } from "../_helpers/cluster.js";
@@ -126,6 +127,38 @@ describe.each(OFFERED)("--sticky on %s", (id) => {
     }
     expect(new Set(byAddress.values()).size).toBe(2);
     await stopCleanly(proc, byAddress.values());
+  });
+
+  it("a ws client survives a reload: it receives 1001 and reconnects to the replacement of its own worker (same slot, new pid)", async () => {
+    const { port, proc } = await sticky(cell, "ws-app.cjs");
+    const from = clientAddress(3);
+    const greetings: Array<{ id: string; pid: number }> = [];
+    const closes: number[] = [];
+    let current: WebSocket | undefined;
+    let stopped = false;
+    // What a raw `ws` client needs (README): reconnect on close.
+    const connect = () => {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/`, { localAddress: from });
+      current = ws;
+      ws.on("message", (data) => greetings.push(JSON.parse(String(data)) as { id: string; pid: number }));
+      ws.on("close", (code) => {
+        closes.push(code);
+        if (!stopped) setTimeout(connect, 50);
+      });
+      ws.on("error", () => {});
+    };
+    connect();
+    await until(() => greetings.length >= 1 || undefined, 10_000, "the first greeting");
+    const first = greetings[0]!;
+    proc.child.kill("SIGHUP");
+    await proc.waitFor(/reload finished/, 30_000);
+    await until(() => greetings.some((g) => g.pid !== first.pid) || undefined, 10_000, "a greeting from the replacement");
+    stopped = true;
+    current?.close();
+    const next = greetings.find((g) => g.pid !== first.pid)!;
+    expect(closes[0], `close codes: ${JSON.stringify(closes)}`).toBe(1001);
+    expect(next.id, "the client moved to another slot").toBe(first.id);
+    await stopCleanly(proc, [next.pid]);
   });
 
   it("SIGHUP reloads under load (keep-alive and new-connection loops, no retries) without a failed request", async () => {
