@@ -31,7 +31,7 @@ const COLUMNS = [
   ["Bun.serve/Deno.serve reusePort", "native server reusePort"],
   ["node:cluster reloads losslessly", "lossless cluster reload"],
   ["runs .ts entry files", "`.ts` entry"],
-  ["sockets handed over IPC (--sticky)", "`--sticky` (sockets over IPC)"],
+  ["socket handoff (--sticky)", "`--sticky` (sockets over IPC)"],
 ];
 
 function rows() {

@@ -94,7 +94,9 @@ async function run(argv: readonly string[], early: EarlySignals): Promise<void> 
     const budget = cpuBudget();
     const resolved = resolveOptions({ ...options, script: undefined }, budget.cores, cfg.names);
     const sources = sourceLines(resolved, cfg).join("\n");
-    process.stdout.write(`unicluster ${__VERSION__}\n${await explainProbed(resolved.strategy)}\nworkers: ${resolved.workers} (${describeBudget(budget)})\n${sources}\n`);
+    // --sticky is its own strategy (primary/plan.ts), whatever --strategy said.
+    const requested = options.sticky === true ? "sticky" : resolved.strategy;
+    process.stdout.write(`unicluster ${__VERSION__}\n${await explainProbed(requested)}\nworkers: ${resolved.workers} (${describeBudget(budget)})\n${sources}\n`);
     return;
   }
   // The launcher's settings stay its own: workers do not inherit them (node:cluster's fork takes

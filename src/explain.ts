@@ -23,7 +23,7 @@ const LABELS: Record<Feature, string> = {
   typescript: "runs .ts entry files",
   clusterReload: "node:cluster reloads losslessly",
   clusterReusePort: "node:cluster uses SO_REUSEPORT",
-  socketHandoff: "sockets handed over IPC (--sticky)",
+  socketHandoff: "socket handoff (--sticky)",
 };
 
 /** `net.ipv4.tcp_migrate_req` and what it means for reloads, in one line. */

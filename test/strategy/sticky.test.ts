@@ -260,6 +260,19 @@ describe.each(["node20", "node24"].filter(inMatrix))("--sticky: what a client is
   });
 });
 
+describe.runIf(inMatrix("node20"))("launch({ sticky: true })", () => {
+  it("the library takes it as the CLI does: strategy sticky, one worker per client address, stop() exits 0", async () => {
+    const p = start(...CELLS.node20!.run(fixture("library-sticky.mjs")), { env: { PORT: String(await freePort()) } });
+    expect((await p.exited(30_000)).code, p.output()).toBe(0);
+    expect(p.stdout()).toContain("strategy sticky");
+    const answers = [...p.stdout().matchAll(/answer (\S+) (\d+)/g)].map((m) => [m[1], m[2]]);
+    expect(answers).toHaveLength(4);
+    expect(answers[0]![1]).toBe(answers[1]![1]);
+    expect(answers[2]![1]).toBe(answers[3]![1]);
+    expect(p.stdout()).toContain("closed 0");
+  });
+});
+
 describe.runIf(inMatrix("node20"))("without --sticky", () => {
   it("the same 20 socket.io clients fail under round-robin (cluster): polling requests reach a worker without the session", async () => {
     const { port, proc, workers } = await launchCluster(CELLS.node20!, fixture("socketio-app.cjs"), { strategy: "cluster", ready: "both" });
