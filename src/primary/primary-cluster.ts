@@ -39,7 +39,8 @@ function contextOf(plan: LaunchPlan, caps: Capabilities): StrategyContext {
 async function startStrategy(plan: LaunchPlan): Promise<{ spawner: Spawner; choice: StrategyChoice }> {
   const probed = (await STRATEGIES[plan.choice.strategy].probe?.(plan.capabilities, plan.runtime)) ?? {};
   const caps = Object.keys(probed).length ? capabilitiesOf(plan.runtime, probed) : plan.capabilities;
-  const choice = caps === plan.capabilities ? plan.choice : selectStrategy(plan.options.strategy, plan.runtime, caps);
+  // --sticky asked for sticky whatever --strategy said (plan.ts).
+  const choice = caps === plan.capabilities ? plan.choice : selectStrategy(plan.client ? "sticky" : plan.options.strategy, plan.runtime, caps);
   const ctx = contextOf(plan, caps);
   return { spawner: await STRATEGIES[choice.strategy].start(plan.run, ctx), choice };
 }

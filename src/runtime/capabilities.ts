@@ -160,7 +160,9 @@ const CAPABILITY_TABLE: readonly Row[] = [
   },
   { runtime: "deno", feature: "typescript", ranges: [{}], source: "https://docs.deno.com/runtime/fundamentals/typescript/", evidence: "every Deno cell" },
   // Socket handles over IPC (`--sticky`), measured with a forked child that serves the socket it
-  // is sent (test/strategy/sticky.test.ts runs --sticky on each cell; below the ranges it is refused).
+  // is sent; probed at start-up on versions the matrix does not test (runtime/probe.ts
+  // probeSocketHandoff). test/strategy/sticky.test.ts runs --sticky on the cells in range and
+  // checks the refusal below it.
   {
     runtime: "node",
     feature: "socketHandoff",
@@ -174,7 +176,7 @@ const CAPABILITY_TABLE: readonly Row[] = [
     // 1.3.14 and older deliver the message without the handle (the child gets `undefined`).
     ranges: [{ since: "1.4.0" }],
     source: "https://bun.com/docs/runtime/nodejs-compat",
-    evidence: "handle delivered on 1.4.0, 1.4.5; dropped on 1.1.20 to 1.3.14",
+    evidence: "handle delivered on 1.4.0, 1.4.5; dropped on 1.2.23, 1.3.14",
   },
   {
     runtime: "deno",
@@ -182,7 +184,7 @@ const CAPABILITY_TABLE: readonly Row[] = [
     // 2.7.14 and older throw "Not implemented: ChildProcess.send with handle".
     ranges: [{ since: "2.8.0" }],
     source: "https://docs.deno.com/api/node/child_process/",
-    evidence: "handle delivered on 2.8.0, 2.8.3, 2.9.6; not implemented on 2.2.15 to 2.7.14",
+    evidence: "handle delivered on 2.8.0, 2.8.3, 2.9.6; not implemented on 2.2.15, 2.7.14",
   },
   {
     runtime: "deno",

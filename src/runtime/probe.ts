@@ -8,8 +8,8 @@
  * if the runtime really sets SO_REUSEPORT (Node 20 and Deno 2.2 to 2.6 accept the option and
  * ignore it; Bun's node:http ignores it outside node:cluster: oven-sh/bun#43690).
  */
-import type { Capabilities, Feature } from "./capabilities.js";
-import type { RuntimeInfo } from "./detect.js";
+import { type Capabilities, capabilitiesOf, type Feature } from "./capabilities.js";
+import { detectRuntime, type RuntimeInfo } from "./detect.js";
 import type { Probed } from "./capabilities.js";
 import { isTestedVersion } from "./tested.js";
 
@@ -184,6 +184,72 @@ export async function probeForReusePort(caps: Capabilities, rt: Pick<RuntimeInfo
   return probed;
 }
 
+/** What the handoff probe's child runs: it reports whether the message came with a usable socket. */
+const HANDOFF_CHILD = `process.on("message", (m, h) => { const ok = !!h && typeof h.write === "function"; if (ok) h.destroy(); process.send(ok ? "got" : "none", () => process.exit(0)); }); process.send("up");`;
+
+/**
+ * Whether this runtime's IPC hands an accepted socket to a child (what --sticky needs): starts a
+ * child of the same runtime (`-e`; Deno: `eval`), accepts one loopback connection paused and
+ * sends it; the child says whether it received a socket. 50-250 ms (Bun 1.4.5, Deno 2.9.6, Node
+ * 20 on a busy 2-core machine). Bun 1.3.14 delivers the message without the socket ("none");
+ * Deno 2.7.14 throws "Not implemented" on a later tick (uncaught: only run where the table says
+ * yes). Undefined: no verdict (no loopback, no
+ * permission, no answer within PROBE_DEADLINE_MS x 3).
+ */
+export async function probeSocketHandoff(rt: Pick<RuntimeInfo, "name" | "execPath">): Promise<boolean | undefined> {
+  if (!netAllowed()) return undefined;
+  const { spawn } = await import("node:child_process");
+  const { createServer, connect } = await import("node:net");
+  return new Promise((resolve) => {
+    let child: import("node:child_process").ChildProcess | undefined;
+    const server = createServer({ pauseOnConnect: true });
+    // Everything it opened, closed at the verdict: a socket the runtime failed to send stays ours.
+    const sockets: import("node:net").Socket[] = [];
+    let settled = false;
+    const done = (verdict: boolean | undefined) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      server.close();
+      for (const s of sockets) s.destroy();
+      child?.kill("SIGKILL");
+      // Its channel must not keep this process alive (Bun); Deno throws when it is already closed.
+      try {
+        if (child?.connected) child.disconnect();
+      } catch {
+        // Closed meanwhile.
+      }
+      resolve(verdict);
+    };
+    const timer = setTimeout(() => done(undefined), PROBE_DEADLINE_MS * 3);
+    try {
+      child = spawn(rt.execPath, rt.name === "deno" ? ["eval", HANDOFF_CHILD] : ["-e", HANDOFF_CHILD], { stdio: ["ignore", "ignore", "ignore", "ipc"] });
+    } catch {
+      return done(undefined);
+    }
+    child.on("error", () => done(undefined));
+    child.on("exit", () => setTimeout(() => done(undefined), 100).unref?.());
+    server.on("connection", (socket) => {
+      sockets.push(socket);
+      try {
+        child!.send("socket", socket);
+      } catch {
+        socket.destroy();
+        done(false);
+      }
+    });
+    child.on("message", (msg: unknown) => {
+      if (msg === "up") {
+        server.listen(0, "127.0.0.1", () => {
+          const c = connect((server.address() as { port: number }).port, "127.0.0.1");
+          sockets.push(c);
+          c.on("error", () => {});
+        });
+      } else if (msg === "got" || msg === "none") done(msg === "got");
+    });
+  });
+}
+
 /** Every probe, for `--explain`. */
 export async function probeAll(cluster: { exec: string; execArgv: readonly string[] }): Promise<Probed> {
   const probed: Probed = {};
@@ -191,5 +257,10 @@ export async function probeAll(cluster: { exec: string; execArgv: readonly strin
   set("reusePortNet", await probeReusePortNet("http"));
   set("reusePortNative", probeReusePortNative());
   set("cluster", await probeClusterFlags(cluster.exec, cluster.execArgv));
+  // Only to confirm a yes: where the table says no, trying can crash the process (Deno 2.7.14's
+  // "Not implemented" is thrown on a later tick, not by send()), and launch() refuses --sticky
+  // there before it would probe.
+  const rt = detectRuntime();
+  if (capabilitiesOf(rt).socketHandoff.table) set("socketHandoff", await probeSocketHandoff(rt));
   return probed;
 }

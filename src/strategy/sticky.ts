@@ -10,6 +10,8 @@
  */
 import type { Capabilities } from "../runtime/capabilities.js";
 import type { Refusal, RuntimeInfo } from "../_types.js";
+import { probeSocketHandoff } from "../runtime/probe.js";
+import { isTestedVersion } from "../runtime/tested.js";
 import { idleWindowFor, upgradeCloseFor } from "./drain-timing.js";
 import { forkWorker } from "./forked-worker.js";
 import type { ClientRule } from "./sticky-client.js";
@@ -40,6 +42,12 @@ export const stickyStrategy: StrategyModule = {
   // Only when asked for: it puts the primary in every connection's path.
   fit: () => undefined,
   requestedWhy: () => "requested (--sticky)",
+  // On a version the matrix does not test, the runtime's IPC must show it passes a socket.
+  probe: async (_caps, rt) => {
+    if (isTestedVersion(rt)) return {};
+    const verdict = await probeSocketHandoff(rt);
+    return verdict === undefined ? {} : { socketHandoff: verdict };
+  },
   warnings: () => [],
   policy: ({ rt, adapter, grace }) => ({
     forkedByCluster: false,

@@ -90,7 +90,7 @@ export interface StrategyModule {
   /** A refusal the runtime adapter gives for this strategy as the launcher was started. */
   refusal?(adapter: RuntimeAdapter): Refusal | undefined;
   /** Probes that must confirm the table before the strategy runs (runtime/probe.ts). */
-  probe?(caps: Capabilities, rt: Pick<RuntimeInfo, "name" | "version" | "platform">): Promise<Probed>;
+  probe?(caps: Capabilities, rt: RuntimeInfo): Promise<Probed>;
   /** Lines to log at start: what this strategy costs here. */
   warnings(ctx: StrategyContext): string[];
   /** What each worker does when it listens and drains. */

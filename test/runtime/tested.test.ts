@@ -18,7 +18,7 @@ describe("TESTED_VERSIONS", () => {
 });
 
 describe("start-up probes on this Node", () => {
-  const here = { name: "node" as const, version: process.versions.node, platform: process.platform };
+  const here = { name: "node" as const, version: process.versions.node, platform: process.platform, arch: process.arch, execPath: process.execPath };
   it("a tested version: no probe, the table (proven by its cell) decides", async () => {
     expect(await probeForReusePort(capabilitiesOf(here), here)).toEqual({});
   });
@@ -34,5 +34,11 @@ describe("start-up probes on this Node", () => {
     const untested = { ...here, version: "20.99.0" };
     expect(STRATEGIES.cluster.probe).toBeUndefined();
     expect(await STRATEGIES.reuseport.probe!(capabilitiesOf(untested), untested)).toHaveProperty("reusePortNet");
+  });
+
+  it("the sticky strategy probes the socket handoff on an untested version only", async () => {
+    expect(await STRATEGIES.sticky.probe!(capabilitiesOf(here), here)).toEqual({});
+    const untested = { ...here, version: "20.99.0" };
+    expect(await STRATEGIES.sticky.probe!(capabilitiesOf(untested), untested)).toEqual({ socketHandoff: true });
   });
 });
