@@ -6,6 +6,8 @@
 import { openSync, readSync, closeSync } from "node:fs";
 import path from "node:path";
 import type { LaunchPlan } from "./plan.js";
+// Explicit: Deno 2.2 and 2.3 have no global Buffer (test/e2e deno2.2, deno2.3).
+import { Buffer } from "node:buffer";
 
 /** How much of the script is read to look for Bun's API. */
 const SCAN_BYTES = 256 * 1024;

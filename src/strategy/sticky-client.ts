@@ -6,6 +6,8 @@
  */
 import type { Socket } from "node:net";
 import type { ClientAddress } from "../sticky-protocol.js";
+// Explicit: Deno 2.2 and 2.3 have no global Buffer (test/e2e deno2.2, deno2.3).
+import { Buffer } from "node:buffer";
 
 /** What "client" means (`--sticky-header`, `--proxy-protocol`). */
 export interface ClientRule {

@@ -17,6 +17,8 @@
  * workers starting at once need no ordering: each sees only the other's sockets, which are ours.
  */
 import { closeSync, openSync, readdirSync, readlinkSync, readSync } from "node:fs";
+// Explicit: Deno 2.2 and 2.3 have no global Buffer (test/e2e deno2.2, deno2.3).
+import { Buffer } from "node:buffer";
 
 /**
  * Reads a /proc file to its end in chunks. Not readFileSync: /proc files report size 0, and Bun

@@ -16,6 +16,8 @@ import { PROTOCOL, type ErrorInfo } from "../protocol.js";
 import { parseStickyToWorker, stickyKey, type ClientAddress, type StickyListen, type StickyToWorker } from "../sticky-protocol.js";
 import { UniclusterError } from "../errors.js";
 import { adoptConnection } from "./node-server.js";
+// Explicit: Deno 2.2 and 2.3 have no global Buffer (test/e2e deno2.2, deno2.3).
+import { Buffer } from "node:buffer";
 
 type Listening = Extract<StickyToWorker, { type: "sticky-listening" }>;
 

@@ -32,6 +32,8 @@ import type { IncomingMessage, Server as HttpServer } from "node:http";
 import type { Socket } from "node:net";
 // node:timers, not the globals: Deno 2.7's global timers return numbers, without unref().
 import { setTimeout } from "node:timers";
+// Explicit: Deno 2.2 and 2.3 have no global Buffer (test/e2e deno2.2, deno2.3).
+import { Buffer } from "node:buffer";
 
 /** How long the client may take to answer our close frame before its socket is destroyed. */
 const CLOSE_HANDSHAKE_MS = 250;
