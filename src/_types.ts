@@ -22,6 +22,18 @@ export interface RuntimeInfo {
 }
 
 /**
+ * Facts of this host (not of the runtime) that a strategy's fit depends on, read once per
+ * launcher (runtime/kernel.ts), so `auto` keeps its choice for the launcher's life.
+ */
+export interface HostFacts {
+  /**
+   * `net.ipv4.tcp_migrate_req` is on (Linux >= 5.14): a closing SO_REUSEPORT listener's queued
+   * connections move to another listener, so reuseport reloads lose nothing.
+   */
+  readonly migrateReq: boolean;
+}
+
+/**
  * What one kind of listen does in a worker, as its strategy decided in the primary:
  * `as-is`: the call is left alone (node:cluster shares node:net servers itself);
  * `reuseport`: the listen gets `reusePort: true` (after a check that no process outside the

@@ -11,6 +11,7 @@ import { capabilitiesOf, FEATURES, type Feature } from "./runtime/capabilities.j
 import { detectRuntime, type RuntimeInfo } from "./runtime/detect.js";
 import { assertMinimumVersion, MINIMUM_VERSIONS } from "./runtime/minimums.js";
 import { probeAll } from "./runtime/probe.js";
+import { hostFacts, MIGRATE_REQ_FIX } from "./runtime/kernel.js";
 import type { Probed } from "./runtime/capabilities.js";
 import { adapterFor } from "./runtime/adapters/index.js";
 import { selectStrategy } from "./strategy/select.js";
@@ -70,8 +71,14 @@ export function explain(requested: "auto" | StrategyName = "auto", rt: RuntimeIn
   for (const f of FEATURES) lines.push(row([LABELS[f], caps[f].supported ? "yes" : "no", caps[f].reason], widths));
   lines.push("", migrateReqLine(rt.platform));
   try {
-    const choice = selectStrategy(requested, rt, caps);
+    const host = hostFacts(rt.platform);
+    const choice = selectStrategy(requested, rt, caps, undefined, host);
     lines.push(`strategy: ${requested} -> ${choice.strategy} because ${choice.why}`);
+    // The one command that would make auto faster here: where node:net has reusePort and only
+    // the kernel setting keeps auto on the round-robin primary.
+    if (requested === "auto" && choice.strategy === "cluster" && rt.platform === "linux" && caps.reusePortNet.supported && !host.migrateReq) {
+      lines.push(`note: \`${MIGRATE_REQ_FIX}\` would make auto pick reuseport: lossless reloads with ~2x the new connections per second of the round-robin primary`);
+    }
     if (choice.strategy === "reuseport" && !caps.reusePortNet.supported) {
       lines.push(`note: only ${adapterFor(rt).nativeServer ?? "native"} servers can share a port here; a node:http app is refused at its listen()`);
     }

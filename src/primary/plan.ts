@@ -14,7 +14,8 @@ import { adapterFor } from "../runtime/adapters/index.js";
 import { detectRuntime, type RuntimeInfo } from "../runtime/detect.js";
 import { assertMinimumVersion } from "../runtime/minimums.js";
 import { type StrategyChoice, selectStrategy } from "../strategy/select.js";
-import type { RunSpec } from "../_types.js";
+import type { HostFacts, RunSpec } from "../_types.js";
+import { hostFacts } from "../runtime/kernel.js";
 import { STRATEGIES } from "../strategy/index.js";
 import { clientRuleRefusal } from "../strategy/sticky.js";
 import type { ClientRule } from "../strategy/sticky-client.js";
@@ -25,6 +26,8 @@ export interface LaunchPlan {
   readonly runtime: RuntimeInfo;
   readonly capabilities: Capabilities;
   readonly choice: StrategyChoice;
+  /** The kernel facts `auto` decided with (read once). */
+  readonly host: HostFacts;
   readonly options: ResolvedOptions;
   readonly run: RunSpec;
   readonly env: Record<string, string>;
@@ -70,7 +73,9 @@ export function planLaunch(input: LaunchOptions): LaunchPlan {
     const refused = clientRuleRefusal(runtime, client);
     if (refused) throw usageError(refused.reason, refused.fix);
   }
-  const choice = selectStrategy(requested, runtime, capabilities, names);
+  // Read once: `auto` keeps its choice for the launcher's life, whatever the sysctl does later.
+  const host = hostFacts(runtime.platform);
+  const choice = selectStrategy(requested, runtime, capabilities, names, host);
   const refusal = STRATEGIES[choice.strategy].refusal?.(adapterFor(runtime));
   if (refusal) {
     const others = Object.values(STRATEGIES).filter((s) => s.name !== choice.strategy && !s.onRequestOnly).map((s) => names.strategy(s.name));
@@ -103,6 +108,7 @@ export function planLaunch(input: LaunchOptions): LaunchPlan {
     runtime,
     capabilities,
     choice,
+    host,
     options,
     ...(client ? { client } : {}),
     env,

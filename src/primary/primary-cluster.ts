@@ -40,7 +40,7 @@ async function startStrategy(plan: LaunchPlan): Promise<{ spawner: Spawner; choi
   const probed = (await STRATEGIES[plan.choice.strategy].probe?.(plan.capabilities, plan.runtime)) ?? {};
   const caps = Object.keys(probed).length ? capabilitiesOf(plan.runtime, probed) : plan.capabilities;
   // --sticky asked for sticky whatever --strategy said (plan.ts).
-  const choice = caps === plan.capabilities ? plan.choice : selectStrategy(plan.client ? "sticky" : plan.options.strategy, plan.runtime, caps);
+  const choice = caps === plan.capabilities ? plan.choice : selectStrategy(plan.client ? "sticky" : plan.options.strategy, plan.runtime, caps, undefined, plan.host);
   const ctx = contextOf(plan, caps);
   return { spawner: await STRATEGIES[choice.strategy].start(plan.run, ctx), choice };
 }

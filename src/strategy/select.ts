@@ -3,6 +3,7 @@
  * module reports for this runtime; an explicit choice the runtime cannot honour is a usage error
  * that says why and what would work.
  */
+import type { HostFacts } from "../_types.js";
 import { UniclusterError } from "../errors.js";
 import { CLI_NAMES, type OptionNames } from "../option-names.js";
 import type { StrategyName } from "../options.js";
@@ -12,6 +13,9 @@ import { STRATEGIES } from "./index.js";
 
 export { reusePortAvailable } from "./reuseport.js";
 
+/** Nothing known of the host: `auto` decides from the runtime alone. */
+export const NO_HOST_FACTS: HostFacts = { migrateReq: false };
+
 export interface StrategyChoice {
   readonly strategy: StrategyName;
   /** One line: why this strategy. */
@@ -19,7 +23,11 @@ export interface StrategyChoice {
 }
 
 /** `names`: how errors name the option (the CLI's `--strategy` by default, as --explain shows). */
-export function selectStrategy(requested: "auto" | StrategyName, rt: RuntimeInfo, caps: Capabilities, names: OptionNames = CLI_NAMES): StrategyChoice {
+/**
+ * `host`: the kernel facts read once per launcher (runtime/kernel.ts `hostFacts`); none known by
+ * default (as where the setting cannot be read).
+ */
+export function selectStrategy(requested: "auto" | StrategyName, rt: RuntimeInfo, caps: Capabilities, names: OptionNames = CLI_NAMES, host: HostFacts = NO_HOST_FACTS): StrategyChoice {
   const label = `${rt.name} ${rt.version} on ${rt.platform}`;
   const all = Object.values(STRATEGIES);
   if (requested !== "auto") {
@@ -33,7 +41,7 @@ export function selectStrategy(requested: "auto" | StrategyName, rt: RuntimeInfo
   }
   let best: { name: StrategyName; score: number; why: string } | undefined;
   for (const s of all) {
-    const fit = s.fit(caps);
+    const fit = s.fit(caps, host);
     if (fit && (!best || fit.score > best.score)) best = { name: s.name, ...fit };
   }
   if (best) return { strategy: best.name, why: best.why };

@@ -4,7 +4,7 @@
  * starts workers), registered in the table in strategy/index.ts. The supervisor only sees the
  * `Spawner` a strategy starts and the `ChildHandle`s it spawns.
  */
-import type { ListenPolicy, Refusal, RunSpec, RuntimeAdapter, RuntimeInfo } from "../_types.js";
+import type { HostFacts, ListenPolicy, Refusal, RunSpec, RuntimeAdapter, RuntimeInfo } from "../_types.js";
 import type { StrategyName } from "../options.js";
 import type { ToWorker } from "../protocol.js";
 import type { Capabilities } from "../runtime/capabilities.js";
@@ -84,7 +84,7 @@ export interface StrategyModule {
   /** Why it cannot work on this runtime, or undefined when it can. */
   unavailable(caps: Capabilities): { readonly detail: string; readonly brief: string } | undefined;
   /** Its fit for `auto`, or undefined when it is no candidate here. */
-  fit(caps: Capabilities): Fit | undefined;
+  fit(caps: Capabilities, host: HostFacts): Fit | undefined;
   /** Why, when it was asked for by name (and can work): "requested", with a note if it has a cost here. */
   requestedWhy(caps: Capabilities): string;
   /** A refusal the runtime adapter gives for this strategy as the launcher was started. */

@@ -3,6 +3,7 @@
  * must pick, and which apps each strategy must run. Data from issue 3 and shared/RUNTIMES.md;
  * the tests are what prove each row.
  */
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 // @ts-expect-error -- plain ESM script without types; shared with `npm run pretest`.
@@ -62,6 +63,15 @@ export function inMatrix(id: string): boolean {
   return Boolean(entry) && (MATRIX_MODE === "full" || Boolean(entry!.quick));
 }
 
+/** This host's net.ipv4.tcp_migrate_req is on: `auto` then prefers reuseport where node:net has it (src/strategy/reuseport.ts). */
+export const HOST_MIGRATES = (() => {
+  try {
+    return readFileSync("/proc/sys/net/ipv4/tcp_migrate_req", "utf8").trim() !== "0";
+  } catch {
+    return false;
+  }
+})();
+
 function make(id: string, spec: Omit<Cell, "id" | "runtime" | "bin" | "cli" | "run" | "version">): Cell {
   const entry = (MATRIX as MatrixEntry[]).find((e) => e.id === id);
   if (!entry) throw new Error(`no runtime ${id} in scripts/runtimes.mjs`);
@@ -70,7 +80,10 @@ function make(id: string, spec: Omit<Cell, "id" | "runtime" | "bin" | "cli" | "r
   // Always an absolute script path: Bun 1.1 runs a relative one that has a node shebang under Node.
   const run = (script: string, args: readonly string[] = [], flags: readonly string[] = []): [string, string[]] =>
     runtime === "deno" ? [bin, ["run", "-A", ...flags, script, ...args]] : runtime === "bun" ? [bin, ["run", ...flags, script, ...args]] : [bin, [...flags, script, ...args]];
-  return { id, runtime, bin, version: entry.version ?? process.versions.node, ...spec, run: (s, a) => run(s, a), cli: (args, opts) => run(CLI, args, opts?.runtimeFlags ?? []) };
+  // The cells say what auto picks with the kernel's default (tcp_migrate_req=0); on a host that
+  // migrates, a Node whose node:net has reusePort picks reuseport instead.
+  const auto = HOST_MIGRATES && runtime === "node" && spec.apps.reuseport ? "reuseport" : spec.auto;
+  return { id, runtime, bin, version: entry.version ?? process.versions.node, ...spec, auto, run: (s, a) => run(s, a), cli: (args, opts) => run(CLI, args, opts?.runtimeFlags ?? []) };
 }
 
 const NODE_HTTP = ["http-cjs.cjs", "http-esm.mjs"];

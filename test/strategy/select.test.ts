@@ -42,6 +42,17 @@ describe("selectStrategy: auto", () => {
     expect(choice.why).not.toBe("");
   });
 
+  it.each([
+    [rt("node", "24.21.0"), "reuseport"],
+    [rt("node", "22.12.0"), "reuseport"],
+    // node:net without reusePort: the kernel setting cannot help.
+    [rt("node", "20.20.2"), "cluster"],
+    [rt("bun", "1.4.5"), "cluster"],
+    [rt("deno", "2.9.6"), "reuseport"],
+  ] as const)("with tcp_migrate_req=1: %o -> %s", (r, want) => {
+    expect(selectStrategy("auto", r, capabilitiesOf(r), undefined, { migrateReq: true }).strategy).toBe(want);
+  });
+
   it("falling back to reuseport says why cluster is out", () => {
     expect(select("auto", rt("deno", "2.7.14")).why).toMatch(/^node:cluster unavailable \(needs deno >= 2\.8\.0; this is 2\.7\.14/);
   });
