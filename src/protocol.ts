@@ -22,6 +22,8 @@ export interface WorkerBrief {
   readonly policy: ListenPolicy;
   /** How often the worker reports a heartbeat, ms; 0: never (`--watchdog 0`, or an older launcher). */
   readonly heartbeatMs: number;
+  /** Where the worker keeps Node's compile cache (worker/compile-cache.ts); absent: none. */
+  readonly compileCache?: string;
 }
 
 /**
@@ -43,11 +45,12 @@ export function workerEnv(w: WorkerBrief, strategy: string): Record<string, stri
     UNICLUSTER_PRIMARY_PID: w.primaryPid,
     UNICLUSTER_POLICY: JSON.stringify(w.policy),
     UNICLUSTER_HEARTBEAT_MS: String(w.heartbeatMs),
+    ...(w.compileCache ? { UNICLUSTER_COMPILE_CACHE: w.compileCache } : {}),
   };
 }
 
 /** Every variable `workerEnv()` sets: what a worker's environment must let it read (Deno's --allow-env). */
-export const WORKER_VARS: readonly string[] = Object.keys(workerEnv({ id: 1, readyOn: "listen", primaryPid: "", policy: {} as ListenPolicy, heartbeatMs: 0 }, ""));
+export const WORKER_VARS: readonly string[] = Object.keys(workerEnv({ id: 1, readyOn: "listen", primaryPid: "", policy: {} as ListenPolicy, heartbeatMs: 0, compileCache: "-" }, ""));
 
 function parseRule(v: unknown): ListenRule | undefined {
   if (!isRecord(v)) return undefined;
@@ -84,7 +87,7 @@ export function parsePolicy(text: string | undefined): ListenPolicy | undefined 
  * `NODE_APP_INSTANCE`, `UNICLUSTER_STRATEGY`) stay for the app and its children, as
  * `NODE_UNIQUE_ID` does not for node:cluster's.
  */
-export const PRIVATE_VARS = ["UNICLUSTER_READY_ON", "UNICLUSTER_PRIMARY_PID", "UNICLUSTER_POLICY", "UNICLUSTER_HEARTBEAT_MS"] as const;
+export const PRIVATE_VARS = ["UNICLUSTER_READY_ON", "UNICLUSTER_PRIMARY_PID", "UNICLUSTER_POLICY", "UNICLUSTER_HEARTBEAT_MS", "UNICLUSTER_COMPILE_CACHE"] as const;
 
 /**
  * Reads the worker environment and removes its private variables from `env` (in place).
@@ -98,10 +101,11 @@ export function takeWorkerEnv(env: Record<string, string | undefined>): WorkerBr
   const readyOn = env.UNICLUSTER_READY_ON === "message" ? "message" : "listen";
   // Absent (a launcher from before the watchdog): no heartbeats, which that launcher would not read.
   const heartbeatMs = env.UNICLUSTER_HEARTBEAT_MS === undefined ? 0 : Number(env.UNICLUSTER_HEARTBEAT_MS);
+  const compileCache = env.UNICLUSTER_COMPILE_CACHE || undefined;
   for (const k of PRIVATE_VARS) delete env[k];
   if (!primaryPid || env.UNICLUSTER_WORKER_ID === undefined) return undefined;
   if (!Number.isInteger(id) || !policy || !isDuration(heartbeatMs)) return "malformed";
-  return { id, readyOn, primaryPid, policy, heartbeatMs };
+  return { id, readyOn, primaryPid, policy, heartbeatMs, ...(compileCache ? { compileCache } : {}) };
 }
 
 /** Marker on every protocol message. Bump on incompatible changes. */

@@ -42,6 +42,13 @@ export interface LaunchOptions {
    */
   sticky?: boolean;
   /**
+   * Node >= 22.1: each worker keeps the V8 code cache of the modules it loads in a directory of
+   * the user's (`$XDG_CACHE_HOME/unicluster/compile-cache`, else `~/.cache/...`), so restarts,
+   * reloads and scale-ups compile less. `false` turns it off. A directory that cannot be written
+   * leaves it off, silently. Bun and Deno keep their own caches. Default: true.
+   */
+  compileCache?: boolean;
+  /**
    * With `sticky`: the client is this request header of the first request on each connection
    * (e.g. `"X-Forwarded-For"`, its first hop) instead of the remote address; a connection
    * without it falls back to the remote address. Name it only behind a proxy that sets it: a

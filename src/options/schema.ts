@@ -96,6 +96,12 @@ export const OPTIONS = {
     help: "with --sticky: connections start with a PROXY v1/v2 header",
     doc: "with `--sticky`: each connection starts with a PROXY protocol v1/v2 header (HAProxy, AWS NLB); the client is its source, which workers see as `remoteAddress`",
   },
+  compileCache: {
+    kind: "api",
+    cli: { flag: "no-compile-cache", sets: false },
+    help: "no compile cache for workers (Node >= 22.1 keeps one per user)",
+    doc: "do not give workers Node's compile cache (Node ≥ 22.1; on by default, in `$XDG_CACHE_HOME/unicluster/compile-cache` or `~/.cache/...`, per user; a directory that cannot be written leaves it off)",
+  },
   grace: {
     kind: "duration",
     unit: "ms",

@@ -16,6 +16,7 @@ import { assertMinimumVersion } from "../runtime/minimums.js";
 import { type StrategyChoice, selectStrategy } from "../strategy/select.js";
 import type { HostFacts, RunSpec } from "../_types.js";
 import { hostFacts } from "../runtime/kernel.js";
+import { compileCacheDir } from "./compile-cache-dir.js";
 import { STRATEGIES } from "../strategy/index.js";
 import { clientRuleRefusal } from "../strategy/sticky.js";
 import type { ClientRule } from "../strategy/sticky-client.js";
@@ -26,6 +27,8 @@ export interface LaunchPlan {
   readonly runtime: RuntimeInfo;
   readonly capabilities: Capabilities;
   readonly choice: StrategyChoice;
+  /** Where workers keep Node's compile cache; absent: none (compile-cache-dir.ts). */
+  readonly compileCache?: string;
   /** The kernel facts `auto` decided with (read once). */
   readonly host: HostFacts;
   readonly options: ResolvedOptions;
@@ -104,12 +107,14 @@ export function planLaunch(input: LaunchOptions): LaunchPlan {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
   Object.assign(env, options.env);
+  const compileCache = compileCacheDir(runtime, input.compileCache !== false, env);
   return {
     runtime,
     capabilities,
     choice,
     host,
     options,
+    ...(compileCache ? { compileCache } : {}),
     ...(client ? { client } : {}),
     env,
     ...(input.prefix === true ? { prefix: { json: options.logFormat === "json" } } : {}),

@@ -100,7 +100,7 @@ export class PrimaryCluster extends EventEmitter<ClusterEvents> implements Clust
           log(`a probe overruled the capability table: using ${choice.strategy} (${choice.why})`, { event: "strategy.overruled", level: "warn", strategy: choice.strategy, why: choice.why });
         }
         this.choice = choice;
-        const sup = new Supervisor({ events: this, spawner, options: plan.options, env: plan.env, log, prefix: plan.prefix });
+        const sup = new Supervisor({ events: this, spawner, options: plan.options, env: plan.env, log, prefix: plan.prefix, compileCache: plan.compileCache });
         this.supervisor = sup;
         spawner.attach?.({ serving: () => sup.servingWorkers(), stopping: () => sup.isStopping });
         this.reloader = new Reloader(sup, plan.options.reloadBatch, log);

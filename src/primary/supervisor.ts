@@ -46,6 +46,8 @@ export interface SupervisorConfig {
   readonly log: Log;
   /** `prefix`: each worker line passed on whole, prefixed with its slot (output.ts). */
   readonly prefix?: { readonly json: boolean };
+  /** Where workers keep Node's compile cache; absent: none. */
+  readonly compileCache?: string;
 }
 
 export class Supervisor {
@@ -128,7 +130,7 @@ export class Supervisor {
   spawnInto(slot: Slot, role: "worker" | "incoming"): WorkerRecord | undefined {
     const env = {
       ...this.config.env,
-      ...workerEnv({ id: slot.id, readyOn: this.opts.readyOn, primaryPid: String(process.pid), policy: this.config.spawner.policy, heartbeatMs: heartbeatInterval(this.opts.watchdog) }, this.config.spawner.name),
+      ...workerEnv({ id: slot.id, readyOn: this.opts.readyOn, primaryPid: String(process.pid), policy: this.config.spawner.policy, heartbeatMs: heartbeatInterval(this.opts.watchdog), compileCache: this.config.compileCache }, this.config.spawner.name),
     };
     let proc;
     try {

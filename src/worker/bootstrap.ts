@@ -7,6 +7,7 @@ import path from "node:path";
 import process from "node:process";
 import { clusterWorkerError } from "./cluster-check.js";
 import { dieOf } from "./fatal.js";
+import { enableCompileCache } from "./compile-cache.js";
 import { claimWorker } from "./identity.js";
 import { installWorker } from "./install.js";
 import { loadScript } from "./load.js";
@@ -17,7 +18,7 @@ if (!script) {
   process.exit(2);
 }
 // Before the app runs: the private protocol variables must not reach what it spawns.
-claimWorker();
+enableCompileCache(claimWorker()?.compileCache);
 const file = path.resolve(script);
 // A new array, not splice(): Deno 2.2 and 2.3 give process.argv getter-only elements, so
 // splice() throws "Cannot set property 1 of [object Array] which has only a getter"
