@@ -7,6 +7,7 @@ import process from "node:process";
 import { parseArgs } from "node:util";
 import { compare, render, writeChart } from "./compare.mjs";
 import { startup } from "./startup.mjs";
+import { bigapp } from "./bigapp.mjs";
 
 const USAGE = `usage: node scripts/bench/main.mjs [command] [options]
 
@@ -21,6 +22,9 @@ const USAGE = `usage: node scripts/bench/main.mjs [command] [options]
   startup        where start-up time and the primary's memory go, step by step (Node 24)
                  [--runs N] [--workers N] [--bin PATH] [--dist DIR] [--only id,id]
   report FILE    re-render a saved run (bench-results/<runtime>.json) [--chart PATH]
+  bigapp         an app that loads ~9 MB of JavaScript (apps/big.cjs): time to serve and restart,
+                 the hand-written node:cluster loop against unicluster with a cold, a warm and no
+                 compile cache (Node 24) [--rounds N] [--bin PATH]
 
 npm run bench = build, then \`all\`; CI runs \`all --quick\` (a few seconds per contender).
 `;
@@ -48,7 +52,7 @@ function report(args) {
   return 0;
 }
 
-const COMMANDS = { all: (args) => compare(args, usage), startup, report };
+const COMMANDS = { all: (args) => compare(args, usage), startup, report, bigapp };
 
 const argv = process.argv.slice(2);
 if (argv.includes("-h") || argv.includes("--help")) usage();

@@ -15,7 +15,7 @@ import { reloadLoss } from "./reload-loss.mjs";
  * seen before. One kill per worker slot and per launch, so every kill is a slot's first crash
  * (unicluster restarts a first crash at once, later ones with backoff).
  */
-async function restartLatencies(port, seen, running) {
+export async function restartLatencies(port, seen, running) {
   const out = [];
   for (const pid of new Set(seen.values())) {
     await sleep(200);
