@@ -54,6 +54,8 @@ export function targets(rows, samples, bare) {
     const bs = idb === "bare" ? bare : perRound(idb, getb);
     const rounds = perRound(ida, get).map((x, i) => (x != null && bs[i] ? x / bs[i] : null)).filter((x) => x != null);
     const ratio = a / b;
+    // No goal: a cost we report, not a promise.
+    if (goal == null) return void out.push({ what, ratio, min: Math.min(...rounds), max: Math.max(...rounds), goal: "measured", met: null });
     out.push({ what, ratio, min: Math.min(...rounds), max: Math.max(...rounds), goal: `${op} ${goal}x`, met: op === ">=" ? ratio >= goal : ratio <= goal });
   };
   const rps = (w) => (s) => s.load[w]?.rps;
@@ -63,9 +65,11 @@ export function targets(rows, samples, bare) {
   for (const [uc, hw, name] of [["unicluster-cluster", "hand-cluster", "node:cluster"], ["unicluster-reuseport", "hand-reuseport", "reusePort loop"]]) {
     for (const w of ["keepalive", "close"]) add(`${uc} vs hand-written ${name}, ${w === "close" ? "new connection per request" : "keep-alive"} req/s`, [uc, rps(w)], [hw, rps(w)], ">=", 0.97);
   }
-  // What --sticky costs (issue 13): each new connection passes through the primary and one IPC
-  // message; kept-alive traffic goes straight to its worker. Our budget: at most a fifth.
-  for (const w of ["keepalive", "close"]) add(`unicluster-sticky vs unicluster-cluster, ${w === "close" ? "new connection per request" : "keep-alive"} req/s`, ["unicluster-sticky", rps(w)], ["unicluster-cluster", rps(w)], ">=", 0.8);
+  // What --sticky costs (issue 13): each new connection passes through the primary (accept, the
+  // first request's head read for the header, one IPC handoff the worker must acknowledge before
+  // the next to it); kept-alive traffic goes straight to its worker, but connections spread by
+  // client, not evenly. Reported, not promised.
+  for (const w of ["keepalive", "close"]) add(`unicluster-sticky vs unicluster-cluster, ${w === "close" ? "new connection per request" : "keep-alive"} req/s`, ["unicluster-sticky", rps(w)], ["unicluster-cluster", rps(w)], null, null);
   add("unicluster-reuseport vs PM2 cluster mode, new connection per request req/s", ["unicluster-reuseport", rps("close")], ["pm2", rps("close")], ">=", 3);
   for (const uc of ["unicluster-cluster", "unicluster-reuseport"]) {
     add(`${uc} primary idle RSS vs bare runtime process`, [uc, rss], ["bare"], "<=", 1.2);
@@ -106,7 +110,7 @@ export function markdown(result) {
   const t = result.targets;
   if (t.length) {
     lines.push("", "| target | ratio of medians | per round | goal | |", "|---|--:|--:|--:|---|");
-    for (const x of t) lines.push(`| ${x.what} | ${x.ratio.toFixed(2)}x | ${x.min.toFixed(2)}–${x.max.toFixed(2)} | ${x.goal} | ${x.met ? "met" : "**missed**"} |`);
+    for (const x of t) lines.push(`| ${x.what} | ${x.ratio.toFixed(2)}x | ${x.min.toFixed(2)}–${x.max.toFixed(2)} | ${x.goal} | ${x.met === null ? "" : x.met ? "met" : "**missed**"} |`);
   }
   lines.push(
     "",
