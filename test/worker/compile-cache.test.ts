@@ -31,7 +31,7 @@ interface Probe {
 async function workersOf(port: number, n: number): Promise<Probe[]> {
   const seen = new Map<number, Probe>();
   for (let i = 0; i < 50 && seen.size < n; i++) {
-    const r = (await get(port)).json as Probe;
+    const r = (await get(port)).json as unknown as Probe;
     seen.set(r.pid, r);
   }
   return [...seen.values()];
