@@ -14,7 +14,7 @@ import { describe, expect, it } from "vitest";
 import { type Cell, CELLS, fixture, inMatrix } from "../_helpers/cells.js";
 import { launchCluster, stopCleanly } from "../_helpers/cluster.js";
 import { freePort } from "../_helpers/net.js";
-import { start, until } from "../_helpers/proc.js";
+import { isAlive, start, until } from "../_helpers/proc.js";
 import { reloadScenario } from "../_helpers/scenario.js";
 import { type Answer, ask, askWithProxyHeader, clientAddress, proxyV1, proxyV2 } from "../_helpers/sticky.js";
 
@@ -278,7 +278,12 @@ describe.runIf(inMatrix("node20"))("without --sticky", () => {
     const { port, proc, workers } = await launchCluster(CELLS.node20!, fixture("socketio-app.cjs"), { strategy: "cluster", ready: "both" });
     const { failures } = await socketIoClients(port, 20);
     expect(failures.length, "clients that failed").toBeGreaterThan(0);
-    await stopCleanly(proc, workers.keys());
+    // Not a clean stop: the broken sessions can leave engine.io polls that a worker holds until
+    // --grace (seen once in a full-suite run). What this shows is the failure above; the
+    // launcher's SIGKILL still leaves no worker.
+    proc.child.kill("SIGKILL");
+    await proc.exited(15_000);
+    await until(() => [...workers.keys()].every((pid) => !isAlive(pid)) || undefined, 5000, "every worker gone");
   });
 });
 
