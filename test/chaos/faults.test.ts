@@ -124,7 +124,12 @@ describe.each([["node24"], ["bun"], ["deno"]])("%s: faults while running", (id) 
     console.log(`[timing] ${id} flood: primary RSS ${Math.round(rss / 1e6)} MB after ${Math.round(p.bytes().stdout / 1e6)} MB passed through`);
     expect(rss).toBeLessThan(FLOOD_RSS_BOUND[id] ?? 200e6);
     expect((await get(port)).status).toBe(200);
-    await stopCleanly(p, workers.keys());
+    // The stop passes on what the launcher still holds of the flood first (tens of MB): under a
+    // full suite's load on 2 cores that took over 15 s once (stopCleanly's deadline), so this
+    // deadline is wider; the outcome asserted is the same.
+    p.child.kill("SIGTERM");
+    expect((await p.exited(45_000)).code, p.output()).toBe(0);
+    for (const pid of workers.keys()) expect(isAlive(pid), `worker ${pid} still alive`).toBe(false);
   });
 
   it("stdout closed under the primary (`| head -c 100`): no crash, workers keep serving", async () => {
