@@ -4,7 +4,7 @@
  * imports included: a circle of types is still a circle for the reader).
  *
  *   types     src/_types.ts                      declarations only; imports nothing of ours
- *   base      errors, protocol, metrics-json, options, option-names, role, process-group, flush-stdio, dist-files
+ *   base      errors, protocol, metrics-json, options, option-names, role, process-group, flush-stdio, dist-files, builtin, clock
  *   runtime   src/runtime/**                     what each runtime is and can do; its adapters
  *   strategy  src/strategy/**                    one module per way of sharing a port
  *   primary   src/primary/**                     the supervisor and launch()
@@ -14,7 +14,7 @@
  *
  * Checked by test/architecture.test.ts (part of `npm test`) and `npm run lint:deps`.
  */
-const BASE = "^src/(errors|protocol|metrics-json|options|option-names|role|process-group|flush-stdio|dist-files)\\.ts$|^src/options/";
+const BASE = "^src/(errors|protocol|metrics-json|options|option-names|role|process-group|flush-stdio|dist-files|builtin|clock)\\.ts$|^src/options/";
 const ENTRIES = "^src/(index|cli|cli-main|cli-args|cli-help|explain)\\.ts$";
 
 module.exports = {

@@ -86,6 +86,11 @@ export interface ListenPolicy {
 export interface RunSpec {
   /** The worker bootstrap (`dist/bootstrap.js`): `bootstrap.js <script> [args]`. */
   readonly bootstrap: string;
+  /**
+   * Node workers' entry (`dist/node-worker.cjs`): the compile cache, then the bootstrap's CommonJS
+   * build (worker/node-entry.ts, tsup.config.ts say why).
+   */
+  readonly nodeEntry: string;
   /** The worker preload (`dist/preload.js`), for runtimes that start the script directly. */
   readonly preload: string;
   /** The user's script (script mode) or the main script (same-file mode), absolute. */

@@ -3,7 +3,6 @@
  * (plus a hint) and its exit code: 2 for usage errors, 1 for runtime failures. Loaded by cli.ts
  * once the launcher's signals are caught.
  */
-import process from "node:process";
 import { parseCli } from "./cli-args.js";
 import { helpText } from "./cli-help.js";
 import { isUniclusterError } from "./errors.js";

@@ -54,7 +54,7 @@ function row(cells: readonly string[], widths: readonly number[]): string {
 export async function explainProbed(requested: "auto" | StrategyName = "auto"): Promise<string> {
   const rt = detectRuntime();
   assertMinimumVersion(rt);
-  const cmd = adapterFor(rt).workerCommand({ bootstrap: distFile("bootstrap.js"), preload: distFile("preload.js"), script: distFile("bootstrap.js"), args: [], execArgv: [], cwd: "." });
+  const cmd = adapterFor(rt).workerCommand({ bootstrap: distFile("bootstrap.js"), nodeEntry: distFile("node-worker.cjs"), preload: distFile("preload.js"), script: distFile("bootstrap.js"), args: [], execArgv: [], cwd: "." });
   return explain(requested, rt, await probeAll({ exec: distFile("bootstrap.js"), execArgv: cmd.execArgv }));
 }
 

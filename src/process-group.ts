@@ -12,7 +12,6 @@
  * double-forks) is the app's business and is not touched; a worker SIGKILLed after its launcher
  * died takes nothing down. Linux and other POSIX systems only (no groups on Windows).
  */
-import process from "node:process";
 
 /**
  * Whether workers are started as group leaders (`detached: true`). Not on Windows: there

@@ -35,6 +35,9 @@ export function heartbeatInterval(watchdog: number): number {
   return watchdog > 0 ? Math.min(1000, Math.max(10, Math.round(watchdog / 10))) : 0;
 }
 
+/** The brief's variable naming the compile cache's directory (read first by worker/node-entry.ts). */
+export const COMPILE_CACHE_VAR = "UNICLUSTER_COMPILE_CACHE";
+
 /** `strategy`: the strategy's name, for the app only (`UNICLUSTER_STRATEGY`); unicluster never reads it back. */
 export function workerEnv(w: WorkerBrief, strategy: string): Record<string, string> {
   return {
@@ -45,7 +48,7 @@ export function workerEnv(w: WorkerBrief, strategy: string): Record<string, stri
     UNICLUSTER_PRIMARY_PID: w.primaryPid,
     UNICLUSTER_POLICY: JSON.stringify(w.policy),
     UNICLUSTER_HEARTBEAT_MS: String(w.heartbeatMs),
-    ...(w.compileCache ? { UNICLUSTER_COMPILE_CACHE: w.compileCache } : {}),
+    ...(w.compileCache ? { [COMPILE_CACHE_VAR]: w.compileCache } : {}),
   };
 }
 
@@ -101,7 +104,7 @@ export function takeWorkerEnv(env: Record<string, string | undefined>): WorkerBr
   const readyOn = env.UNICLUSTER_READY_ON === "message" ? "message" : "listen";
   // Absent (a launcher from before the watchdog): no heartbeats, which that launcher would not read.
   const heartbeatMs = env.UNICLUSTER_HEARTBEAT_MS === undefined ? 0 : Number(env.UNICLUSTER_HEARTBEAT_MS);
-  const compileCache = env.UNICLUSTER_COMPILE_CACHE || undefined;
+  const compileCache = env[COMPILE_CACHE_VAR] || undefined;
   for (const k of PRIVATE_VARS) delete env[k];
   if (!primaryPid || env.UNICLUSTER_WORKER_ID === undefined) return undefined;
   if (!Number.isInteger(id) || !policy || !isDuration(heartbeatMs)) return "malformed";

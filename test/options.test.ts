@@ -22,6 +22,20 @@ describe("workerLimit (bounds -w, scale() and SIGTTIN alike)", () => {
 });
 
 describe("parseWorkers", () => {
+  it("asks for the cores only when the answer can matter (reading them costs the launcher's start a few ms)", () => {
+    let asked = 0;
+    const cores = () => (asked++, 2);
+    expect(parseWorkers(2, cores)).toBe(2);
+    expect(parseWorkers("4", cores)).toBe(4);
+    expect(asked).toBe(0);
+    expect(parseWorkers("max", cores)).toBe(2);
+    expect(parseWorkers(undefined, cores)).toBe(2);
+    expect(parseWorkers("-1", cores)).toBe(1);
+    expect(parseWorkers("8", cores)).toBe(8);
+    expect(() => parseWorkers("9", cores)).toThrow(/more than 4x the 2 available cores/);
+    expect(asked).toBeGreaterThanOrEqual(5);
+  });
+
   it("defaults to the core count", () => {
     expect(parseWorkers(undefined, 8)).toBe(8);
   });

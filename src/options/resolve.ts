@@ -7,7 +7,7 @@ import { LIBRARY_NAMES, type OptionNames } from "../option-names.js";
 import type { LaunchOptions } from "./launch-options.js";
 import { filePath, parseDuration, parseSize, wholeNumber } from "./parse.js";
 import { OPTION_ROWS, OPTIONS, type OptionRow, WORKER_BOUNDS } from "./schema.js";
-import { parseWorkers } from "./workers.js";
+import { type Cores, parseWorkers } from "./workers.js";
 import { type Endpoint, parseEndpoint } from "./endpoint.js";
 
 /** What each kind resolves to; kinds not listed (flag, api) are read where they are used. */
@@ -72,7 +72,7 @@ function bounded(name: string, row: OptionRow, ms: number): number {
   throw usageError(`${name} must be ${row.zeroIsOff ? "0 (off) or " : ""}at least ${row.min} ms`);
 }
 
-function resolveRow(key: keyof LaunchOptions, row: OptionRow, opts: LaunchOptions, cores: number, names: OptionNames): unknown {
+function resolveRow(key: keyof LaunchOptions, row: OptionRow, opts: LaunchOptions, cores: Cores, names: OptionNames): unknown {
   const name = (names.name as Partial<Record<string, string>>)[key] ?? key;
   const value = opts[key] as never;
   switch (row.kind) {
@@ -102,7 +102,7 @@ function resolveRow(key: keyof LaunchOptions, row: OptionRow, opts: LaunchOption
 }
 
 /** Validates and fills in defaults. `names`: how errors name the options (CLI flags or keys). */
-export function resolveOptions(opts: LaunchOptions, cores: number, names: OptionNames = LIBRARY_NAMES): ResolvedOptions {
+export function resolveOptions(opts: LaunchOptions, cores: Cores, names: OptionNames = LIBRARY_NAMES): ResolvedOptions {
   const out: Record<string, unknown> = {};
   for (const [key, row] of OPTION_ROWS) {
     if (row.kind !== "flag" && row.kind !== "api") out[key] = resolveRow(key, row, opts, cores, names);

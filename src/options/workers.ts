@@ -6,16 +6,30 @@ import { usageError } from "../errors.js";
 import { LIBRARY_NAMES, type OptionNames } from "../option-names.js";
 import { WORKER_BOUNDS } from "./schema.js";
 
-/** Parses `-w`: `N`, `max`, `-K`. `cores` is the available parallelism; errors use `names`. */
-export function parseWorkers(value: number | string | undefined, cores: number, allowMany = false, names: OptionNames = LIBRARY_NAMES): number {
-  if (value === undefined) return cores;
+/**
+ * The available parallelism, or a function that finds it: reading it (runtime/cpus.ts: cgroup
+ * files, the affinity mask) costs a few ms of the launcher's start, and a count such as `-w 2`
+ * never needs it (see `parseWorkers`).
+ */
+export type Cores = number | (() => number);
+
+/**
+ * Parses `-w`: `N`, `max`, `-K`. `cores` is the available parallelism; errors use `names`. A
+ * count no larger than the many-workers factor passes the limit on any machine (it has at least
+ * one core), so the cores are only asked for when the answer can matter.
+ */
+export function parseWorkers(value: number | string | undefined, coresIn: Cores, allowMany = false, names: OptionNames = LIBRARY_NAMES): number {
+  const coresOf = typeof coresIn === "function" ? coresIn : () => coresIn;
+  if (value === undefined) return coresOf();
   const w = names.name.workers;
   const text = String(value).trim();
   let n: number;
-  if (text === "max") n = cores;
+  if (text === "max") n = coresOf();
   else if (/^-?\d+$/.test(text)) {
     const k = Number(text);
     if (k === 0) throw usageError(`${w} must not be 0`, `use a count (4), max, or -K for all cores but K (${names.workersExamples})`);
+    if (k > 0 && k <= Math.min(WORKER_BOUNDS.manyWorkersFactor, WORKER_BOUNDS.maxWorkers)) return k;
+    const cores = coresOf();
     n = k < 0 ? cores + k : k;
     if (k < 0 && n < 1) {
       throw usageError(`${w} ${text} leaves no worker on ${cores} core${cores === 1 ? "" : "s"}`, cores > 1 ? `use ${names.allButK(cores - 1)} at most, or a count` : "use a count");
@@ -23,7 +37,7 @@ export function parseWorkers(value: number | string | undefined, cores: number, 
   } else {
     throw usageError(`${w} must be a whole number, max, or -K, not "${text}"`, names.workersExamples);
   }
-  const limit = workerLimit(cores, allowMany, names.allowManyWorkers);
+  const limit = workerLimit(coresOf(), allowMany, names.allowManyWorkers);
   if (n > limit.max) throw usageError(`${w} ${n} is more than ${limit.reason}`, limit.hint);
   return n;
 }

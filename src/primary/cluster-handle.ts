@@ -3,7 +3,6 @@
  * primary-cluster.ts.
  */
 import { EventEmitter } from "node:events";
-import process from "node:process";
 import type { RuntimeInfo } from "../_types.js";
 import type { StrategyName } from "../options.js";
 import { getWorkerState } from "../role.js";

@@ -10,7 +10,6 @@
  */
 import { statSync } from "node:fs";
 import path from "node:path";
-import process from "node:process";
 
 function sameDirectory(a: string, b: string): boolean {
   try {

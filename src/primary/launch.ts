@@ -2,7 +2,6 @@
  * `launch()`: the library entry. In the primary it plans (plan.ts) and starts the cluster
  * (primary-cluster.ts); in a same-file worker it runs `worker()` (cluster-handle.ts).
  */
-import process from "node:process";
 import { UniclusterError, usageError } from "../errors.js";
 import { watchStdio } from "../flush-stdio.js";
 import { type LaunchOptions, workerLimit } from "../options.js";
@@ -13,7 +12,7 @@ import { makeLog, silentLog, stderrSink } from "./log.js";
 import { type Cluster, InWorkerCluster } from "./cluster-handle.js";
 import { claimPidFile } from "./pid-file.js";
 import { pid1Warning } from "./pid1.js";
-import { availableCores, planLaunch } from "./plan.js";
+import { planLaunch } from "./plan.js";
 import { PrimaryCluster } from "./primary-cluster.js";
 
 export type { Cluster } from "./cluster-handle.js";
@@ -37,7 +36,7 @@ export function launch(options: LaunchOptions): Cluster {
   if (bunWarning) log(`warning: ${bunWarning}`, { event: "launch.warning", level: "warn" });
   const initWarning = pid1Warning();
   if (initWarning) log(`warning: ${initWarning}`, { event: "launch.warning", level: "warn" });
-  const handle = new PrimaryCluster(plan, log, options.signals ?? true, workerLimit(availableCores(), options.allowManyWorkers === true));
+  const handle = new PrimaryCluster(plan, log, options.signals ?? true, () => workerLimit(plan.cores(), options.allowManyWorkers === true));
   if (releasePidFile) void handle.closed.then(releasePidFile);
   if (options.primary) {
     void Promise.resolve()

@@ -5,7 +5,6 @@
  * JSON object per line: `time` (ISO), `level`, `event`, `worker`, `pid`, the event's fields and
  * `msg` (the text). Event names are part of the interface: renaming one breaks a user's alert.
  */
-import process from "node:process";
 
 export type LogLevel = "info" | "warn" | "error";
 export type LogFormat = "text" | "json";

@@ -11,7 +11,6 @@
  * holds our pid.
  */
 import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import process from "node:process";
 import { UniclusterError } from "../errors.js";
 
 function alive(pid: number): boolean {

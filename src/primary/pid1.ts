@@ -8,7 +8,6 @@
  * program wait() for a process it did not spawn, so they stay zombies. Hence one warning with
  * the fix.
  */
-import process from "node:process";
 
 let warned = false;
 

@@ -3,7 +3,6 @@
  * options -> runtime -> capabilities -> strategy -> what each worker runs.
  */
 import path from "node:path";
-import process from "node:process";
 import { usageError } from "../errors.js";
 import { namesFor, type OptionNames } from "../option-names.js";
 import { type LaunchOptions, type ResolvedOptions, resolveOptions } from "../options.js";
@@ -32,6 +31,8 @@ export interface LaunchPlan {
   /** The kernel facts `auto` decided with (read once). */
   readonly host: HostFacts;
   readonly options: ResolvedOptions;
+  /** The cores this launcher may use, read once when first asked (`-w 2` never asks at start). */
+  readonly cores: () => number;
   readonly run: RunSpec;
   readonly env: Record<string, string>;
   /** `sticky`: what "client" means (`--sticky-header`, `--proxy-protocol`); absent without it. */
@@ -43,6 +44,12 @@ export interface LaunchPlan {
 /** Cores this process may use: the cores present, the CPU affinity and the cgroup CPU quota (runtime/cpus.ts). */
 export function availableCores(): number {
   return cpuBudget().cores;
+}
+
+/** `availableCores`, read at the first call only (and not at all if nobody asks: options/workers.ts). */
+function coresOnce(): () => number {
+  let cores: number | undefined;
+  return () => (cores ??= availableCores());
 }
 
 /**
@@ -67,7 +74,8 @@ export function planLaunch(input: LaunchOptions): LaunchPlan {
   assertMinimumVersion(runtime);
   const capabilities = capabilitiesOf(runtime);
   const names = namesFor(input);
-  const options = resolveOptions(input, availableCores(), names);
+  const cores = coresOnce();
+  const options = resolveOptions(input, cores, names);
   const client = stickyClient(input, options, names);
   const requested = client ? "sticky" : options.strategy;
   if (client) {
@@ -114,10 +122,11 @@ export function planLaunch(input: LaunchOptions): LaunchPlan {
     choice,
     host,
     options,
+    cores,
     ...(compileCache ? { compileCache } : {}),
     ...(client ? { client } : {}),
     env,
     ...(input.prefix === true ? { prefix: { json: options.logFormat === "json" } } : {}),
-    run: { bootstrap: distFile("bootstrap.js"), preload: distFile("preload.js"), script: target, args: [...(input.args ?? [])], execArgv, cwd },
+    run: { bootstrap: distFile("bootstrap.js"), nodeEntry: distFile("node-worker.cjs"), preload: distFile("preload.js"), script: target, args: [...(input.args ?? [])], execArgv, cwd },
   };
 }

@@ -61,7 +61,8 @@ export class PrimaryCluster extends EventEmitter<ClusterEvents> implements Clust
     private readonly plan: LaunchPlan,
     log: Log,
     signals: boolean,
-    private readonly limit: WorkerLimit,
+    /** Asked only when a scale-up needs it (reading the cores costs a few ms at start). */
+    private readonly limit: () => WorkerLimit,
   ) {
     super();
     this.choice = plan.choice;
@@ -81,9 +82,10 @@ export class PrimaryCluster extends EventEmitter<ClusterEvents> implements Clust
             scaleBy: (delta) => {
               const count = this.supervisor?.slotIds().length ?? 0;
               if (count + delta < 1) return log(`SIGTTOU received: already at 1 worker, keeping it`, { event: "signal.scale_refused", level: "warn", signal: "SIGTTOU", workers: count });
-              if (count + delta > limit.max) {
-                const more = limit.hint ? " (start with --allow-many-workers to allow more)" : "";
-                return log(`SIGTTIN received: ${count + delta} workers would be more than ${limit.reason}; keeping ${count}${more}`, { event: "signal.scale_refused", level: "warn", signal: "SIGTTIN", workers: count });
+              const max = limit();
+              if (count + delta > max.max) {
+                const more = max.hint ? " (start with --allow-many-workers to allow more)" : "";
+                return log(`SIGTTIN received: ${count + delta} workers would be more than ${max.reason}; keeping ${count}${more}`, { event: "signal.scale_refused", level: "warn", signal: "SIGTTIN", workers: count });
               }
               this.scale(count + delta);
             },
@@ -171,7 +173,8 @@ export class PrimaryCluster extends EventEmitter<ClusterEvents> implements Clust
   }
   scale(workers: number): number {
     if (!Number.isInteger(workers)) throw usageError(`scale() takes a whole number, not ${workers}`);
-    if (workers > this.limit.max) throw usageError(`scale(${workers}) is more than ${this.limit.reason}`, this.limit.hint?.replace("--allow-many-workers", "allowManyWorkers: true"));
+    const limit = this.limit();
+    if (workers > limit.max) throw usageError(`scale(${workers}) is more than ${limit.reason}`, limit.hint?.replace("--allow-many-workers", "allowManyWorkers: true"));
     return this.supervisor?.scale(Math.max(1, workers)) ?? 0;
   }
 }

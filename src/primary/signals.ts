@@ -3,7 +3,6 @@
  * SIGHUP reloads; SIGTTIN / SIGTTOU add / remove a worker (as PM2 and Unicorn do).
  * Handlers are removed when the cluster closes so a library user's process is left as it was.
  */
-import process from "node:process";
 import type { Log } from "./log.js";
 
 export interface SignalActions {

@@ -6,7 +6,6 @@
  * `maybeFinish`), and the exit code describes the final stop: 0 only if every worker drained.
  */
 import type { EventEmitter } from "node:events";
-import process from "node:process";
 import { UniclusterError } from "../errors.js";
 import type { ResolvedOptions } from "../options.js";
 import { type ErrorInfo, heartbeatInterval, type ShutdownReason, workerEnv } from "../protocol.js";

@@ -18,6 +18,7 @@ import type { Log } from "./log.js";
 import type { Slot, Supervisor } from "./supervisor.js";
 import type { WorkerRecord } from "./worker-record.js";
 import { heartbeatInterval } from "../protocol.js";
+import { monotonicMs } from "../clock.js";
 
 export interface WatchdogConfig {
   /** No heartbeat for this long (ms) is a hang. */
@@ -29,9 +30,9 @@ export interface WatchdogConfig {
 export function watchHeartbeats(sup: Supervisor, config: WatchdogConfig): () => void {
   const every = heartbeatInterval(config.watchdog);
   const replacing = new Set<WorkerRecord>();
-  let lastCheck = performance.now();
+  let lastCheck = monotonicMs();
   const timer = setInterval(() => {
-    const now = performance.now();
+    const now = monotonicMs();
     const late = now - lastCheck - every;
     lastCheck = now;
     // The primary's own loop was held up (a long sync task, a suspended machine): heartbeats

@@ -7,6 +7,7 @@ import { errorAck, type ErrorInfo, type FromWorker, isProtocolMessage, type List
 import type { ChildHandle } from "../strategy/types.js";
 import { parseStickyFromWorker } from "../sticky-protocol.js";
 import type { Log } from "./log.js";
+import { monotonicMs } from "../clock.js";
 
 export interface WorkerHooks {
   /** The first time this worker is ready. */
@@ -55,7 +56,7 @@ export class WorkerRecord {
   /** The latest event-loop lag the worker reported in a heartbeat, seconds (worker/heartbeat.ts). */
   lagSeconds?: number;
   /**
-   * When its latest heartbeat arrived, or when it became ready if none since (`performance.now()`
+   * When its latest heartbeat arrived, or when it became ready if none since (`monotonicMs()`
    * ms: a monotonic clock, so a wall-clock step kills nobody). Undefined before ready: a slow
    * start is the ready timeout's business. The watchdog reads it (watchdog.ts).
    */
@@ -178,10 +179,10 @@ export class WorkerRecord {
       this.onMetrics?.(msg);
     } else if (msg.type === "heartbeat") {
       this.lagSeconds = msg.lagMs / 1000;
-      if (this.ready) this.lastHeartbeat = performance.now();
+      if (this.ready) this.lastHeartbeat = monotonicMs();
     } else if (!this.ready) {
       this.ready = true;
-      this.lastHeartbeat = performance.now();
+      this.lastHeartbeat = monotonicMs();
       this.settle(true);
       this.hooks.onReady(this);
     }

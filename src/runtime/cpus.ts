@@ -16,7 +16,6 @@
  */
 import { readFileSync } from "node:fs";
 import os from "node:os";
-import process from "node:process";
 import { cgroupCpuQuota, type QuotaLookup } from "./cgroup.js";
 import { DENO_PROC_NEEDS_ALL, granted, missingPermission } from "./deno-permissions.js";
 

@@ -5,7 +5,6 @@
  * Order matters: Deno and Bun both report `process.versions.node` for compatibility, so they are
  * checked first (the same order as unjs/std-env's `src/runtimes.ts`).
  */
-import process from "node:process";
 
 import type { RuntimeInfo } from "../_types.js";
 

@@ -7,6 +7,7 @@
  */
 import type { Cluster } from "node:cluster";
 import type { RunSpec } from "../_types.js";
+import { nodeBuiltin } from "../builtin.js";
 import { UniclusterError } from "../errors.js";
 import { migrateReqWarning } from "../runtime/kernel.js";
 import { flagsReachedWorker } from "../runtime/probe.js";
@@ -73,7 +74,7 @@ export const clusterStrategy: StrategyModule = {
  */
 async function startCluster(run: RunSpec, ctx: StrategyContext): Promise<Spawner> {
   const { adapter } = ctx;
-  const mod = (await import("node:cluster")) as unknown as { default?: Cluster } & Cluster;
+  const mod = (nodeBuiltin?.("node:cluster") ?? (await import("node:cluster"))) as unknown as { default?: Cluster } & Cluster;
   const cluster = mod.default ?? mod;
   const cmd = adapter.workerCommand(run);
   cluster.setupPrimary({

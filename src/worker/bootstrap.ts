@@ -1,10 +1,9 @@
 /**
- * The worker entry in script mode (`dist/bootstrap.js`): `bootstrap.js <script> [args...]`. Makes this
+ * The worker entry in script mode (`dist/bootstrap.cjs` on Node, `dist/bootstrap.js` elsewhere): `bootstrap.js <script> [args...]`. Makes this
  * process a worker, then runs the user's script as if it had been started directly: the script
  * sees `process.argv = [runtime, script, ...args]`.
  */
 import path from "node:path";
-import process from "node:process";
 import { clusterWorkerError } from "./cluster-check.js";
 import { dieOf } from "./fatal.js";
 import { enableCompileCache } from "./compile-cache.js";
@@ -26,11 +25,12 @@ const file = path.resolve(script);
 process.argv = [process.argv[0]!, file, ...args];
 installWorker();
 
-// A node:cluster that forks plain processes (Deno 2.7) gets one clear error, not "port in use".
-const notAWorker = await clusterWorkerError();
-if (notAWorker) {
-  dieOf(notAWorker);
-} else {
+/** The rest runs once the app's script is on its way: no top-level await, so a CommonJS build of
+ * this entry is possible (`dist/bootstrap.cjs`, what Node workers start: tsup.config.ts). */
+async function run(): Promise<void> {
+  // A node:cluster that forks plain processes (Deno 2.7) gets one clear error, not "port in use".
+  const notAWorker = await clusterWorkerError();
+  if (notAWorker) return dieOf(notAWorker);
   try {
     await loadScript(file);
   } catch (err) {
@@ -39,3 +39,4 @@ if (notAWorker) {
     dieOf(err);
   }
 }
+void run();

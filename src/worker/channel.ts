@@ -21,7 +21,6 @@
  * `process.getActiveResourcesInfo()` cannot replace this: Bun and Deno list nothing in it.
  */
 import { readFileSync } from "node:fs";
-import process from "node:process";
 
 interface Channel {
   ref(): void;

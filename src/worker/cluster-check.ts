@@ -6,6 +6,7 @@
  * this check turns any other such runtime into one clear error at the first worker's start.
  * Free: a cluster worker has node:cluster loaded already, and reuseport workers skip it.
  */
+import { nodeBuiltin } from "../builtin.js";
 import { UniclusterError } from "../errors.js";
 import { detectRuntime } from "../runtime/detect.js";
 import { thisWorker } from "../role.js";
@@ -13,7 +14,7 @@ import { thisWorker } from "../role.js";
 /** Undefined when all is well; else the error the worker must die of. */
 export async function clusterWorkerError(): Promise<UniclusterError | undefined> {
   if (!thisWorker()?.policy.forkedByCluster) return undefined;
-  const mod = (await import("node:cluster")) as unknown as { default?: { isWorker?: boolean }; isWorker?: boolean };
+  const mod = (nodeBuiltin?.("node:cluster") ?? (await import("node:cluster"))) as unknown as { default?: { isWorker?: boolean }; isWorker?: boolean };
   const isWorker = (mod.default ?? mod).isWorker;
   if (isWorker !== false) return undefined;
   const rt = detectRuntime();

@@ -3,7 +3,6 @@
  * and what is printed (the app's stack trace once per cause; nothing for unicluster's own
  * failures, which the primary states in one line).
  */
-import process from "node:process";
 // node:timers, not the globals: Deno 2.7's global timers return numbers, without unref().
 import { clearTimeout, setTimeout } from "node:timers";
 import { type ErrorInfo, type FromWorker, PROTOCOL } from "../protocol.js";

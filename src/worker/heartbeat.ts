@@ -11,6 +11,7 @@
  * 1.1.20 too, which has no `process.channel` (channel.ts): seen in test/e2e/bun1.1.test.ts.
  */
 import { setTimeout } from "node:timers";
+import { monotonicMs } from "../clock.js";
 import { PROTOCOL } from "../protocol.js";
 import { send } from "./fatal.js";
 
@@ -20,8 +21,7 @@ let started = false;
 export function startHeartbeat(intervalMs: number): void {
   if (started || intervalMs <= 0) return;
   started = true;
-  // performance.now(): monotonic, a global on every runtime unicluster supports.
-  const now = () => performance.now();
+  const now = monotonicMs;
   let due = now() + intervalMs;
   const beat = () => {
     const t = now();

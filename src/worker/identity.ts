@@ -7,7 +7,6 @@
  * ones and is an ordinary process: `isWorker()` false, `launch()` a primary, no ppid check.
  * The claim lives on `globalThis` (role.ts says why; `thisWorker()` there reads it).
  */
-import process from "node:process";
 import { takeWorkerEnv, type WorkerBrief } from "../protocol.js";
 import { IDENTITY_KEY as KEY, STATE_KEY, type WorkerControl } from "../role.js";
 

@@ -3,7 +3,6 @@
  * shutdown request, exits when the primary is gone, reports readiness and fatal errors. Used by
  * the script-mode bootstrap and by `launch()` in same-file mode. Idempotent.
  */
-import process from "node:process";
 // node:timers, not the globals: Deno 2.7's global timers return numbers, without unref().
 import { setInterval, setTimeout } from "node:timers";
 import { parseToWorker, PROTOCOL } from "../protocol.js";

@@ -5,7 +5,6 @@
  * (`Bun.serve`, `Deno.serve`) are wrapped by `runtimes/bun.ts` / `runtimes/deno.ts`.
  */
 import { createRequire } from "node:module";
-import process from "node:process";
 import type { Server as NetServer } from "node:net";
 import { UniclusterError } from "../errors.js";
 import type { ListenRule } from "../_types.js";

@@ -10,7 +10,6 @@
  * worker directly, past the sticky routing (the app's own behaviour, not a wider exposure: it is
  * loopback only).
  */
-import process from "node:process";
 import type { Server as NetServer, Socket } from "node:net";
 import { PROTOCOL, type ErrorInfo } from "../protocol.js";
 import { parseStickyToWorker, stickyKey, type ClientAddress, type StickyListen, type StickyToWorker } from "../sticky-protocol.js";

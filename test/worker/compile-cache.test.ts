@@ -4,7 +4,7 @@
  * --no-compile-cache; a directory that cannot be made leaves it off without failing a worker;
  * nothing on Node 20; the private variable does not reach the app.
  */
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -65,6 +65,41 @@ describe.runIf(inMatrix("node24"))("compile cache, node24", () => {
     for (const p of await workersOf(port, 2)) expect(p.dir).toBeNull();
     expect(proc.output()).not.toMatch(/compile|cache/i);
     await stopCleanly(proc, workers.keys());
+  });
+});
+
+describe.runIf(inMatrix("node24"))("compile cache of unicluster's own code, node24", () => {
+  const cell = CELLS.node24!;
+  /** One start and a clean stop with Node's own report of what its compile cache did. */
+  async function startOnce(home: string, opts: { flags?: string[]; env?: Record<string, string> } = {}): Promise<string> {
+    const { proc, workers } = await launchCluster(cell, fixture("compile-cache-probe.cjs"), {
+      workers: 1,
+      ready: "both",
+      flags: opts.flags,
+      env: { XDG_CACHE_HOME: home, NODE_DEBUG_NATIVE: "COMPILE_CACHE", ...opts.env },
+    });
+    // Node writes the cache as each process exits.
+    await stopCleanly(proc, workers.keys());
+    return proc.output();
+  }
+
+  it("the launcher (cli-main.cjs) and the worker's bootstrap (bootstrap.cjs, behind the 1.5 KB node-worker.cjs that turns the cache on) are compiled from the cache on the second start", async () => {
+    const home = cacheHome();
+    const first = await startOnce(home);
+    expect(first).toMatch(/writing cache for CommonJS \S+\/dist\/cli-main\.cjs/);
+    const second = await startOnce(home);
+    for (const file of ["cli-main.cjs", "bootstrap.cjs", "compile-cache-probe.cjs"]) {
+      expect(second, file).toMatch(new RegExp(`code cache for CommonJS \\S+/${file.replace(".", "\\.")} was accepted`));
+    }
+  });
+
+  it("--no-compile-cache and UNICLUSTER_NO_COMPILE_CACHE=1: the launcher writes no cache either", async () => {
+    for (const opts of [{ flags: ["--no-compile-cache"] }, { env: { UNICLUSTER_NO_COMPILE_CACHE: "1" } }]) {
+      const home = cacheHome();
+      const output = await startOnce(home, opts);
+      expect(output, JSON.stringify(opts)).not.toMatch(/cli-main\.cjs/);
+      expect(existsSync(path.join(home, "unicluster")), JSON.stringify(opts)).toBe(false);
+    }
   });
 });
 

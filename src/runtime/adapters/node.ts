@@ -5,12 +5,12 @@
  */
 import { fork } from "node:child_process";
 import type { RuntimeAdapter } from "../../_types.js";
-import { bootstrapCommand } from "./bootstrap-command.js";
+import { nodeEntryCommand } from "./bootstrap-command.js";
 import { OWN_GROUP } from "../../process-group.js";
 
 export const nodeAdapter: RuntimeAdapter = {
   runtime: "node",
-  workerCommand: bootstrapCommand,
+  workerCommand: nodeEntryCommand,
   fork(_rt, cmd, opts) {
     return fork(cmd.exec, [...cmd.args], {
       env: opts.env,

@@ -4,7 +4,6 @@
  * Docs: https://bun.com/docs/api/http — `reusePort` (Linux), `server.stop()` lets in-flight
  * requests finish (`stop(true)` would cut them).
  */
-import process from "node:process";
 import type { ListenRule } from "../../_types.js";
 import { UniclusterError } from "../../errors.js";
 import type { ListenAddress } from "../../protocol.js";
