@@ -67,7 +67,9 @@ function loadMain(): typeof import("./cli-main.js") | undefined {
  */
 function cacheOwnCode(mod: typeof import("node:module")): void {
   const off = process.argv.includes("--no-compile-cache") || /^(1|true|yes|on)$/i.test(process.env.UNICLUSTER_NO_COMPILE_CACHE ?? "");
-  const dir = compileCacheDir(detectRuntime(), !off, process.env);
+  const { homedir } = process.getBuiltinModule("node:os");
+  const { join, isAbsolute } = process.getBuiltinModule("node:path");
+  const dir = compileCacheDir(detectRuntime(), !off, process.env, { homedir, join, isAbsolute });
   if (!dir) return;
   try {
     (mod as { enableCompileCache?: (dir: string) => unknown }).enableCompileCache?.(dir);

@@ -35,6 +35,11 @@ describe("bundles (dist/metafile-esm.json, dist/metafile-cjs.json)", () => {
     expect(launcher.filter((s) => s.startsWith("src/worker/"))).toEqual([]);
   });
 
+  it("cli.js imports nothing statically: its first line catches the launcher's signals (src/cli.ts)", () => {
+    const imports = (metas[0]!.outputs["dist/cli.js"] as unknown as { imports: Array<{ path: string; kind: string }> }).imports;
+    expect(imports.filter((i) => i.kind === "import-statement")).toEqual([]);
+  });
+
   it("the worker entries hold no supervisor, strategy or capability table", () => {
     for (const entry of ["bootstrap.js", "bootstrap.cjs", "preload.js", "node-worker.cjs"]) {
       const held = sources(entry);
