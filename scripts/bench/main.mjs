@@ -52,7 +52,7 @@ function report(args) {
   return 0;
 }
 
-const COMMANDS = { all: (args) => compare(args, usage), startup, report, bigapp };
+const COMMANDS = { all: (args) => compare(args, usage), startup, report, bigapp: (args) => bigapp(args, usage) };
 
 const argv = process.argv.slice(2);
 if (argv.includes("-h") || argv.includes("--help")) usage();
