@@ -85,7 +85,7 @@ const fmt = (x) => (x == null ? "–" : Math.round(x));
 const line = (s) =>
   s.error
     ? `FAILED ${s.error}`
-    : `serve ${fmt(s.timeToServe)} ms, restart ${fmt(s.restart)} ms, reload ${s.reload ? (s.reload.na ?? `${fmt(s.reload.ms)} ms, ${s.reload.failed} failed`) : "–"}`;
+    : `serve ${fmt(s.timeToServe)} ms, restart ${s.restart == null ? "–" : `${fmt(s.restart)} ms`}, reload ${s.reload ? (s.reload.na ?? `${fmt(s.reload.ms)} ms, ${s.reload.failed} failed`) : "–"}`;
 
 /** `main.mjs bigapp`; `usage(msg)` reports bad input and exits. Returns 1 if a row failed a measurement. */
 export async function bigapp(args, usage) {

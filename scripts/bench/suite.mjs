@@ -1,0 +1,26 @@
+// `main.mjs suite` (npm run bench): every figure of the README's Performance section from one
+// command on one machine (issue 14): the hello-world comparison, then the big app, each on Node,
+// Bun and Deno, one after the other (never two at once: they would measure each other).
+// Each writes its own bench-results/ files; the README tables are written from those
+// (scripts/bench/readme-tables.mjs).
+import { parseArgs } from "node:util";
+import process from "node:process";
+import { bigapp } from "./bigapp.mjs";
+import { compare } from "./compare.mjs";
+
+/** `suite [--quick] [--rounds N]`: the options go to every part. Returns the worst exit code. */
+export async function suite(args, usage) {
+  const { values: a } = parseArgs({ args, options: { quick: { type: "boolean", default: false }, rounds: { type: "string" } } });
+  const pass = [...(a.quick ? ["--quick"] : []), ...(a.rounds ? ["--rounds", a.rounds] : [])];
+  const parts = [
+    ...["node", "bun", "deno"].map((rt) => [`all --runtime ${rt}`, () => compare(["--runtime", rt, ...pass], usage)]),
+    ...["node", "bun", "deno"].map((rt) => [`bigapp --runtime ${rt}`, () => bigapp(["--runtime", rt, ...pass], usage)]),
+  ];
+  let worst = 0;
+  for (const [name, run] of parts) {
+    process.stderr.write(`\nbench suite: ${name}${pass.length ? ` ${pass.join(" ")}` : ""}\n`);
+    // A part that fails a measurement still leaves the others to run; the exit code says so.
+    worst = Math.max(worst, await run());
+  }
+  return worst;
+}
