@@ -7,9 +7,11 @@
 //         the hand-written loops and PM2 have none unless their user turns it on, so they run
 //         without; `--no-compile-cache` is a row of its own.
 //   bun   the runtime transpiler cache (BUN_RUNTIME_TRANSPILER_CACHE_PATH; "0" disables it): Bun
-//         keeps the transpiled output of source files larger than ~50 KB, keyed by their content,
-//         so a later start skips parsing and transpiling them (not JSC bytecode: that needs
-//         `bun build --bytecode`). Measured here: typescript.js fills it with ~11 MB.
+//         keeps its transpiled output of large source files (over 50 KB, as Bun's environment
+//         variables page has it; not re-checked against the page here), keyed by their content,
+//         so a later start skips parsing and transpiling them. It is not JSC bytecode: that
+//         needs `bun build --bytecode`. Measured (Bun 1.4.5): one start of big-bun.mjs writes one
+//         ~11 MB .pile file there.
 //   deno  DENO_DIR's V8 code cache (v8_code_cache_v2, ~7 MB after one start of big-deno.mjs) and
 //         its module analysis caches. typescript comes from node_modules, so DENO_DIR holds no
 //         npm package and a fresh one needs no network.
