@@ -3,10 +3,7 @@
 // and the issue's target ratios; Markdown + JSON in bench-results/, the throughput chart as SVG.
 // Runs on the machine's Node (20); the contenders run on --runtime, Node 24.21 by default
 // (unicluster's reuseport needs Node >= 22.12), from scripts/runtimes.mjs's cache.
-import { execFileSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
@@ -14,6 +11,7 @@ import { parseArgs } from "node:util";
 import { killAll } from "../../test/_helpers/harness/proc.mjs";
 import { binaryPath, MATRIX } from "../runtimes.mjs";
 import { bareArgv, CONTENDERS } from "./contenders.mjs";
+import { commandLine, machineFacts, RUNTIME_ENTRY, runtimeLabel, snapshotBuild } from "./facts.mjs";
 import { bareRss, measureOnce } from "./measure.mjs";
 import { RELOADS } from "./reload-loss.mjs";
 import { markdown, median, summarize, targets } from "./report.mjs";
@@ -21,7 +19,6 @@ import { throughputSvg } from "./svg.mjs";
 import { ensureTools, findWrk, TOOLS, wrkVersion } from "./tools.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-const RUNTIME_ENTRY = { node: "node24", bun: "bun", deno: "deno" };
 
 /** Summaries, targets and Markdown from a run's samples (also for `main.mjs report` on a saved run). */
 export function render(result) {
@@ -91,23 +88,7 @@ export async function compare(args, usage) {
   await ensureTools([...(tool.name === "autocannon" ? ["autocannon"] : []), ...(picked.some((c) => c.id === "pm2") ? ["pm2"] : [])]);
 
   // Others rebuild dist/ while we run: measure one build, a snapshot taken now, and say which.
-  const snapshot = mkdtempSync(path.join(os.tmpdir(), "unicluster-bench-dist-"));
-  cpSync(a.dist ?? path.join(root, "dist"), path.join(snapshot, "dist"), { recursive: true });
-  writeFileSync(path.join(snapshot, "package.json"), '{ "type": "module" }\n');
-  const cli = path.join(snapshot, "dist", "cli.js");
-  const git = (...args) => {
-    try {
-      return execFileSync("git", args, { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
-    } catch {
-      return "?";
-    }
-  };
-  const build = {
-    version: execFileSync(process.execPath, [cli, "--version"], { encoding: "utf8" }).trim(),
-    commit: git("rev-parse", "--short", "HEAD"),
-    dirty: git("status", "--porcelain", "--", "src") !== "",
-    cliSha256: createHash("sha256").update(readFileSync(cli)).digest("hex").slice(0, 12),
-  };
+  const { dir: snapshot, cli, build } = snapshotBuild(a.dist);
 
   // Nothing we started may outlive us, however we end.
   process.on("exit", () => {
@@ -116,16 +97,9 @@ export async function compare(args, usage) {
   });
   for (const s of ["SIGINT", "SIGTERM"]) process.on(s, () => process.exit(130));
 
-  const version = execFileSync(bin, ["--version"], { encoding: "utf8" }).split("\n")[0].trim();
-  config.runtimeLabel = `${a.runtime} ${/(\d+\.\d+\.\d+)/.exec(version)?.[1] ?? version}`;
+  config.runtimeLabel = runtimeLabel(a.runtime, bin);
   const machine = {
-    cpus: os.cpus().length,
-    cpuModel: os.cpus()[0]?.model.trim() ?? "?",
-    memGB: Math.round(os.totalmem() / 2 ** 30),
-    kernel: os.release(),
-    runtime: config.runtimeLabel,
-    harness: `node ${process.versions.node}`,
-    unicluster: `${build.version} (${build.commit}${build.dirty ? " + uncommitted src" : ""}, cli.js ${build.cliSha256})`,
+    ...machineFacts(config.runtimeLabel, build),
     tool: tool.name === "wrk" ? `wrk ${wrkVersion(wrk)} (1 thread)` : `autocannon ${TOOLS.autocannon}`,
   };
   process.stderr.write(`bench: ${picked.length} contenders on ${config.runtimeLabel}, ${config.workers} workers, ${config.rounds} round(s) of ${config.seconds} s per workload, ${machine.tool}\n`);
@@ -150,7 +124,7 @@ export async function compare(args, usage) {
   }
 
   const baseline = { bareRss: median(bare), bareRssPerRound: bare };
-  const result = { date: new Date().toISOString(), command: `node scripts/bench/main.mjs ${process.argv.slice(2).join(" ")}`.trim(), machine, config, baseline, samples: Object.fromEntries(samples) };
+  const result = { date: new Date().toISOString(), command: commandLine(), machine, config, baseline, samples: Object.fromEntries(samples) };
   const md = render(result);
 
   mkdirSync(a.out, { recursive: true });

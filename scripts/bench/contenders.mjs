@@ -22,17 +22,22 @@ export const spawnQuiet = (cmd, args, env = {}) => start(cmd, args, { env, ignor
 
 /** The app every contender of a runtime serves. */
 export const APPS = { node: app("hello.cjs"), bun: app("hello-bun.mjs"), deno: app("hello-deno.mjs") };
+/** The app of this launch: `ctx.app` (bigapp.mjs's big apps), else the runtime's hello world. */
+const appOf = (ctx) => ctx.app ?? APPS[ctx.runtime];
 
 /** argv that runs `script` on the runtime. Deno: all permissions; Deno.serve's reusePort needs --unstable-net. */
 function run(ctx, script, ...args) {
   return ctx.runtime === "deno" ? [ctx.bin, ["run", "-A", "--unstable-net", script, ...args]] : [ctx.bin, [script, ...args]];
 }
 
-/** A contender that is one process group led by its primary (or by the single process). */
+/**
+ * A contender that is one process group led by its primary (or by the single process).
+ * `ctx.env`: what a caller adds for one launch (bigapp.mjs: the cache directories).
+ */
 function grouped(argv, env = () => ({})) {
   return (ctx) => {
     const [cmd, args] = argv(ctx);
-    const proc = spawnQuiet(cmd, args, { PORT: String(ctx.port), ...env(ctx) });
+    const proc = spawnQuiet(cmd, args, { PORT: String(ctx.port), ...env(ctx), ...ctx.env });
     return {
       proc,
       primaryPid: () => proc.pid,
@@ -49,7 +54,7 @@ const single = {
   single: true,
   restart: false,
   reload: false,
-  launch: grouped((ctx) => run(ctx, APPS[ctx.runtime])),
+  launch: grouped((ctx) => run(ctx, appOf(ctx))),
 };
 
 const unicluster = (strategy) => ({
@@ -59,7 +64,8 @@ const unicluster = (strategy) => ({
   strategy,
   restart: true,
   reload: true,
-  launch: grouped((ctx) => run(ctx, ctx.cli, "-q", "-w", String(ctx.workers), "-s", strategy, APPS[ctx.runtime])),
+  // ctx.cliArgs: options a caller adds (bigapp.mjs: --no-compile-cache).
+  launch: grouped((ctx) => run(ctx, ctx.cli, "-q", "-w", String(ctx.workers), "-s", strategy, ...(ctx.cliArgs ?? []), appOf(ctx))),
 });
 
 /**
@@ -75,7 +81,7 @@ const uniclusterSticky = {
   strategy: "sticky",
   restart: true,
   reload: true,
-  launch: grouped((ctx) => run(ctx, ctx.cli, "-q", "-w", String(ctx.workers), "--sticky", "--sticky-header", CLIENT_HEADER, APPS[ctx.runtime])),
+  launch: grouped((ctx) => run(ctx, ctx.cli, "-q", "-w", String(ctx.workers), "--sticky", "--sticky-header", CLIENT_HEADER, appOf(ctx))),
 };
 
 const handCluster = {
@@ -85,7 +91,7 @@ const handCluster = {
   strategy: "cluster",
   restart: true,
   reload: true,
-  launch: grouped((ctx) => run(ctx, app("primary-cluster.mjs"), APPS[ctx.runtime], String(ctx.workers))),
+  launch: grouped((ctx) => run(ctx, app("primary-cluster.mjs"), appOf(ctx), String(ctx.workers))),
 };
 
 const handFork = (label) => ({
@@ -96,7 +102,7 @@ const handFork = (label) => ({
   restart: true,
   // Node children announce nothing; the loop watches /proc/net/tcp, which works for every runtime.
   reload: true,
-  launch: grouped((ctx) => run(ctx, app("primary-fork.mjs"), APPS[ctx.runtime], String(ctx.workers))),
+  launch: grouped((ctx) => run(ctx, app("primary-fork.mjs"), appOf(ctx), String(ctx.workers))),
 });
 
 /**
@@ -113,9 +119,9 @@ const pm2 = {
   reload: true,
   launch(ctx) {
     const home = mkdtempSync(path.join(os.tmpdir(), "unicluster-bench-pm2-"));
-    const env = { PM2_HOME: home, PORT: String(ctx.port), PM2_DISABLE_VERSION_CHECK: "true" };
+    const env = { PM2_HOME: home, PORT: String(ctx.port), PM2_DISABLE_VERSION_CHECK: "true", ...ctx.env };
     const pm2 = (...args) => spawnQuiet(ctx.bin, [pm2Bin(), ...args], env);
-    const cliProc = pm2("start", APPS.node, "-i", String(ctx.workers), "--name", "bench");
+    const cliProc = pm2("start", ctx.app ?? APPS.node, "-i", String(ctx.workers), "--name", "bench");
     const daemonPid = () => {
       try {
         const pid = Number(readFileSync(path.join(home, "pm2.pid"), "utf8"));
@@ -154,7 +160,7 @@ const denoServe = {
   restart: false,
   reload: false,
   launch: grouped(
-    (ctx) => [ctx.bin, ["serve", "-A", "--parallel", "--port", String(ctx.port), "--host", "127.0.0.1", APPS.deno]],
+    (ctx) => [ctx.bin, ["serve", "-A", "--parallel", "--port", String(ctx.port), "--host", "127.0.0.1", appOf(ctx)]],
     // DENO_JOBS sets --parallel's worker count.
     (ctx) => ({ BENCH_DENO_SERVE: "1", DENO_JOBS: String(ctx.workers) }),
   ),

@@ -8,6 +8,7 @@ import { parseArgs } from "node:util";
 import { compare, render, writeChart } from "./compare.mjs";
 import { startup } from "./startup.mjs";
 import { bigapp } from "./bigapp.mjs";
+import { suite } from "./suite.mjs";
 
 const USAGE = `usage: node scripts/bench/main.mjs [command] [options]
 
@@ -22,11 +23,18 @@ const USAGE = `usage: node scripts/bench/main.mjs [command] [options]
   startup        where start-up time and the primary's memory go, step by step (Node 24)
                  [--runs N] [--workers N] [--bin PATH] [--dist DIR] [--only id,id]
   report FILE    re-render a saved run (bench-results/<runtime>.json) [--chart PATH]
-  bigapp         an app that loads ~9 MB of JavaScript (apps/big.cjs): time to serve and restart,
-                 the hand-written node:cluster loop against unicluster with a cold, a warm and no
-                 compile cache (Node 24) [--rounds N] [--bin PATH]
+  bigapp         an app of real size (apps/big*: loads the TypeScript compiler, ~9 MB, before it
+                 listens), per runtime, rows rotating: time to serve, restart of one worker,
+                 rolling reload and the requests it failed, for the hand-written loops, PM2 7
+                 (node), \`deno serve --parallel\` (deno) and unicluster, with a cold and a warm
+                 cache (node: compile cache, bun: transpiler cache, deno: DENO_DIR); ratios to
+                 the hand-written recipe, issue 14's targets (node). bench-results/bigapp-<runtime>.*
+                 [--runtime node|bun|deno] [--rounds N] [--quick] [--contenders id,id]
+                 [--bin PATH] [--out DIR] [--dist DIR]
+  suite          everything the README's Performance section shows, in one run: \`all\`, then
+                 \`bigapp\`, each on node, bun and deno, one at a time [--quick] [--rounds N]
 
-npm run bench = build, then \`all\`; CI runs \`all --quick\` (a few seconds per contender).
+npm run bench = build, then \`suite\`; CI runs \`all --quick\` (a few seconds per contender).
 `;
 
 /** No `msg`: the usage on stdout, exit 0. Bad input: one line and a hint, exit 2. */
@@ -52,7 +60,7 @@ function report(args) {
   return 0;
 }
 
-const COMMANDS = { all: (args) => compare(args, usage), startup, report, bigapp };
+const COMMANDS = { all: (args) => compare(args, usage), startup, report, bigapp: (args) => bigapp(args, usage), suite: (args) => suite(args, usage) };
 
 const argv = process.argv.slice(2);
 if (argv.includes("-h") || argv.includes("--help")) usage();

@@ -32,8 +32,9 @@ export async function restartLatencies(port, seen, running) {
  * SIGHUP (or `pm2 reload`), then times until `workers` new worker keys answered and every old
  * worker process is gone. Counts failed probes along the way (new connection every 2 ms).
  * Returns { ms, failed } or { na: reason } when the contender cannot reload (yet).
+ * `firstMs`: how long the first new worker may take (a big app loads for seconds: bigapp.mjs).
  */
-async function rollingReload(handle, port, workers) {
+export async function rollingReload(handle, port, workers, { firstMs = 5000 } = {}) {
   const { seen: before } = await waitForWorkers(port, workers, { deadlineMs: 5000, stillRunning: handle.running });
   const oldPids = new Set(before.values());
   const fresh = new Set();
@@ -46,7 +47,7 @@ async function rollingReload(handle, port, workers) {
     else if (!before.has(w.key)) fresh.add(w.key);
     if (fresh.size >= workers && [...oldPids].every((p) => !alive(p))) return { ms: performance.now() - t0, failed };
     if (!handle.running()) return { na: "the launcher exited on SIGHUP (no reload handler)" };
-    if (fresh.size === 0 && performance.now() - t0 > 5000) return { na: "SIGHUP did not change the worker pids within 5 s" };
+    if (fresh.size === 0 && performance.now() - t0 > firstMs) return { na: `SIGHUP did not change the worker pids within ${firstMs / 1000} s` };
     await sleep(2);
   }
   return { na: `reload not finished within 30 s (${fresh.size}/${workers} new workers)` };
