@@ -62,6 +62,17 @@ export async function bareRss([cmd, args], settleMs) {
   return rss;
 }
 
+/** One start of `contender` until its workers answer, then a stop; nothing measured. */
+export async function warmUp(contender, opts) {
+  const port = await freePort();
+  const handle = contender.launch({ runtime: opts.runtime, bin: opts.bin, cli: opts.cli, port, workers: opts.workers });
+  try {
+    await waitForWorkers(port, contender.single ? 1 : opts.workers, { deadlineMs: 30_000, stillRunning: handle.running });
+  } finally {
+    await handle.stop();
+  }
+}
+
 /**
  * Runs one cycle. `opts`: { runtime, bin, cli (unicluster's dist/cli.js), workers, seconds, warmup, connections, tool, settleMs, reloads }.
  * Returns the sample: { timeToServe, rss, load: { keepalive, close }, restart: [ms], reload, reloadLoss }.
