@@ -31,15 +31,15 @@ export default defineConfig([
     // checks that the launcher's holds no worker-side module).
     metafile: true,
   },
-  // CJS twins of the launcher and the worker entry, for Node (issue 14, lean start). Node builds an
+  // CJS twins of the worker entry, for Node (issue 14, lean start). Node builds an
   // ESM facade for every builtin an ES module imports, and filling it runs the builtin's lazy
   // getters: `import ... from "node:fs"` loads fs streams, `node:process` creates stdin and
   // stdout (a CPU profile of a worker on Node 24.21: 9.6 ms of its 17 ms in `getESMFacade`).
-  // `require()` builds none. Deno keeps the ESM files (its permissions and module graph are
-  // ESM's: src/cli.ts); Bun starts scripts itself (--preload), so only its launcher uses these.
+  // `require()` builds none. Deno and Bun keep the ESM entries (Bun starts scripts itself with
+  // --preload). The launcher stays ESM everywhere: src/cli.ts says why.
   {
     ...shared,
-    entry: { "cli-main": "src/cli-main.ts", bootstrap: "src/worker/bootstrap.ts", "node-worker": "src/worker/node-entry.ts" },
+    entry: { bootstrap: "src/worker/bootstrap.ts", "node-worker": "src/worker/node-entry.ts" },
     format: ["cjs"],
     shims: true,
     splitting: false,

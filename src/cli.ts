@@ -7,8 +7,6 @@
  * handed to it (`EarlySignals`): a stop then ends cleanly with 0 before any worker starts.
  */
 import type { EarlySignals } from "./cli-main.js";
-import { compileCacheDir } from "./primary/compile-cache-dir.js";
-import { detectRuntime } from "./runtime/detect.js";
 
 // The global, not `import process from "node:process"`: Node fills an ES module's facade of a
 // builtin by reading every export, and process's include the lazy `stdin` and `stdout` getters
@@ -37,43 +35,15 @@ function catchEarlySignals(): EarlySignals {
 }
 
 const early = catchEarlySignals();
-const { main } = loadMain() ?? (await import("./cli-main.js"));
+// cli-main.js stays a module of its own (external in tsup.config.ts), loaded only now. A literal
+// specifier: Deno adds it to the module graph at start-up, so it needs no --allow-read (a
+// computed one did: "Requires read access to .../cli-main.js", Deno 2.9.6).
+//
+// An ES module on every runtime. A CommonJS build of it (no module facades for the builtins it
+// loads: ~5 ms less before the first fork on Node 24.21) made the launcher hang in
+// process.exit() in 1 of ~3 stops after a stdout flood (test/chaos/faults.test.ts; 0 of 24 with
+// this ES module): Node's exit-time deadlock, nodejs/node#54918 (gdb: the main thread joins the
+// platform's threads while a concurrent Maglev job waits for a GC that never comes). A
+// launcher that never exits is far worse than 5 ms.
+const { main } = await import("./cli-main.js");
 await main(process.argv.slice(2), early);
-
-/**
- * On Node, the CommonJS build of the launcher (`cli-main.cjs`, tsup.config.ts): `require()` makes
- * no ES module facades of the builtins it loads (`node:fs`'s runs its lazy stream getters), which
- * made ~5 ms of the launcher's start on Node 24.21 (`node scripts/bench/main.mjs startup`).
- * `process.getBuiltinModule` exists from Node 20.16 / 22.3; before that, and on Bun and Deno, the
- * ES module below. Deno must stay on it: a literal specifier is in its module graph from the
- * start and needs no --allow-read (a computed one did: "Requires read access to
- * .../cli-main.js", Deno 2.9.6).
- */
-function loadMain(): typeof import("./cli-main.js") | undefined {
-  const g = globalThis as { Deno?: unknown; Bun?: unknown };
-  if (g.Deno !== undefined || g.Bun !== undefined || typeof process.getBuiltinModule !== "function") return undefined;
-  const mod = process.getBuiltinModule("node:module");
-  cacheOwnCode(mod);
-  return mod.createRequire(import.meta.url)("./cli-main.cjs") as typeof import("./cli-main.js");
-}
-
-/**
- * The launcher's own code goes through the compile cache its workers use (Node >= 22.1; the same
- * per-user directory, primary/compile-cache-dir.ts): compiling cli-main.cjs (~170 KB) is a few ms
- * of every start. The opt-outs seen this early are honoured: `--no-compile-cache` anywhere on
- * the command line, UNICLUSTER_NO_COMPILE_CACHE, and Node's own NODE_DISABLE_COMPILE_CACHE. A
- * config file's `compileCache: false` is read after this code is loaded, so it turns off the
- * workers' cache only. A directory that cannot be written leaves it off (Node returns a status).
- */
-function cacheOwnCode(mod: typeof import("node:module")): void {
-  const off = process.argv.includes("--no-compile-cache") || /^(1|true|yes|on)$/i.test(process.env.UNICLUSTER_NO_COMPILE_CACHE ?? "");
-  const { homedir } = process.getBuiltinModule("node:os");
-  const { join, isAbsolute } = process.getBuiltinModule("node:path");
-  const dir = compileCacheDir(detectRuntime(), !off, process.env, { homedir, join, isAbsolute });
-  if (!dir) return;
-  try {
-    (mod as { enableCompileCache?: (dir: string) => unknown }).enableCompileCache?.(dir);
-  } catch {
-    // An optimisation: never a reason for the launcher not to start.
-  }
-}

@@ -29,8 +29,8 @@ describe("bundles (dist/metafile-esm.json, dist/metafile-cjs.json)", () => {
     return Object.keys(output?.inputs ?? {}).filter((i) => i.startsWith("src/"));
   };
 
-  it("the launcher (cli.js, cli-main.js, cli-main.cjs) holds no worker-side module", () => {
-    const launcher = [...sources("cli.js"), ...sources("cli-main.js"), ...sources("cli-main.cjs")];
+  it("the launcher (cli.js, cli-main.js) holds no worker-side module", () => {
+    const launcher = [...sources("cli.js"), ...sources("cli-main.js")];
     expect(launcher).toContain("src/primary/supervisor.ts");
     expect(launcher.filter((s) => s.startsWith("src/worker/"))).toEqual([]);
   });

@@ -77,14 +77,13 @@ describe("cli: a unix socket under reuseport", () => {
 });
 
 describe("cli: signals while the launcher loads", () => {
-  // The preloads hold the launcher at its first node: import (ES module build) or require()
-  // (CommonJS build, what Node >= 20.16 loads) from dist/, other than node:process, until we
-  // let it go, so the signal lands while the launcher is loading.
+  // The preload holds the launcher at its first node: import from dist/ (other than
+  // node:process) until we let it go, so the signal lands while the launcher is loading.
   for (const signal of ["SIGTERM", "SIGHUP"] as const) {
     it(`${signal} before any worker exists does not kill the launcher with the runtime's default`, async () => {
       const release = path.join(tempDir(), "release");
       const port = await freePort();
-      const p = start(process.execPath, ["--import", fixture("hold-imports.mjs"), "--require", fixture("hold-requires.cjs"), CLI, "-w", "1", fixture("http-cjs.cjs")], {
+      const p = start(process.execPath, ["--import", fixture("hold-imports.mjs"), CLI, "-w", "1", fixture("http-cjs.cjs")], {
         env: { HOLD_RELEASE: release, PORT: String(port) },
       });
       await p.waitFor(/^held$/m);

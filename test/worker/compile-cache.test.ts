@@ -83,17 +83,17 @@ describe.runIf(inMatrix("node24"))("compile cache of unicluster's own code, node
     return proc.output();
   }
 
-  it("the launcher (cli-main.cjs) and the worker's bootstrap (bootstrap.cjs, behind the 1.5 KB node-worker.cjs that turns the cache on) are compiled from the cache on the second start", async () => {
+  it("the worker's bootstrap (bootstrap.cjs, behind the 1.5 KB node-worker.cjs that turns the cache on) is compiled from the cache on the second start", async () => {
     const home = cacheHome();
     const first = await startOnce(home);
-    expect(first).toMatch(/writing cache for CommonJS \S+\/dist\/cli-main\.cjs/);
+    expect(first).toMatch(/writing cache for CommonJS \S+\/dist\/bootstrap\.cjs/);
     const second = await startOnce(home);
-    for (const file of ["cli-main.cjs", "bootstrap.cjs", "compile-cache-probe.cjs"]) {
+    for (const file of ["bootstrap.cjs", "compile-cache-probe.cjs"]) {
       expect(second, file).toMatch(new RegExp(`code cache for CommonJS \\S+/${file.replace(".", "\\.")} was accepted`));
     }
   });
 
-  it("--no-compile-cache and UNICLUSTER_NO_COMPILE_CACHE=1: the launcher writes no cache either", async () => {
+  it("--no-compile-cache and UNICLUSTER_NO_COMPILE_CACHE=1: nothing is cached, the directory is never made", async () => {
     for (const opts of [{ flags: ["--no-compile-cache"] }, { env: { UNICLUSTER_NO_COMPILE_CACHE: "1" } }]) {
       const home = cacheHome();
       const output = await startOnce(home, opts);
