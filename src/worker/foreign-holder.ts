@@ -83,24 +83,55 @@ function overlaps(host: string | undefined, theirs: string): boolean {
   return ours === theirs;
 }
 
-function listenersOn(port: number): Listener[] | undefined {
+/**
+ * Calls `onLine` with each line of a /proc file as it is read, until it returns false; then stops
+ * reading (chunks, as `readProc`). Throws if the file cannot be opened.
+ */
+function scanProc(file: string, onLine: (line: string) => boolean): void {
+  const fd = openSync(file, "r");
+  try {
+    const buf = Buffer.alloc(64 * 1024);
+    let rest = "";
+    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) {
+      const lines = (rest + buf.toString("utf8", 0, n)).split("\n");
+      rest = lines.pop()!;
+      for (const line of lines) if (!onLine(line)) return;
+    }
+    if (rest) onLine(rest);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The LISTEN sockets on `port` in `files` (default /proc/net/tcp and tcp6). Reads each file only
+ * as far as its listening sockets go: Linux lists every listening socket first, then the
+ * established and TIME_WAIT ones (net/ipv4/tcp_ipv4.c, `tcp_get_idx`: `listening_get_idx`, then
+ * `established_get_idx`; the same seq_file serves tcp6), and generates the text as it is read.
+ * Reading it all made a reuseport worker's start cost grow with the machine's sockets: 42,362
+ * lines after a bench's connection-per-request load took 100 ms to read, per worker start
+ * (README, Performance). Exported for its test.
+ */
+export function listenersOn(port: number, files: readonly string[] = ["/proc/net/tcp", "/proc/net/tcp6"]): Listener[] | undefined {
   const found: Listener[] = [];
   let readAny = false;
-  for (const file of ["/proc/net/tcp", "/proc/net/tcp6"]) {
-    let text: string;
+  for (const file of files) {
+    let header = true;
     try {
-      text = readProc(file);
+      scanProc(file, (line) => {
+        if (header) return !(header = false);
+        const f = line.trim().split(/\s+/);
+        // sl local_address rem_address st ... inode (field 9); st 0A = LISTEN. The first socket
+        // in another state ends the listening ones.
+        if (f.length < 10) return true;
+        if (f[3] !== "0A") return false;
+        const [addr = "", portHex = ""] = f[1]!.split(":");
+        if (Number.parseInt(portHex, 16) === port) found.push({ address: decodeAddress(addr), inode: f[9]! });
+        return true;
+      });
       readAny = true;
     } catch {
       continue;
-    }
-    for (const line of text.split("\n").slice(1)) {
-      const f = line.trim().split(/\s+/);
-      // sl local_address rem_address st ... inode (field 9); st 0A = LISTEN.
-      if (f.length < 10 || f[3] !== "0A") continue;
-      const [addr = "", portHex = ""] = f[1]!.split(":");
-      if (Number.parseInt(portHex, 16) !== port) continue;
-      found.push({ address: decodeAddress(addr), inode: f[9]! });
     }
   }
   return readAny ? found : undefined;
