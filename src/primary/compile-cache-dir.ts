@@ -5,33 +5,23 @@
  * code caches there). Node keys what it writes by its version and the file's contents, so one
  * directory serves every app and Node version of the user.
  */
+import os from "node:os";
+import path from "node:path";
 import type { RuntimeInfo } from "../_types.js";
 import { versionInRange } from "../runtime/detect.js";
 
 /** `module.enableCompileCache()` exists from Node 22.1.0 (https://nodejs.org/api/module.html#moduleenablecompilecachecachedir). */
 const SINCE = "22.1.0";
 
-/**
- * What finding the directory takes from node:os and node:path, passed in: this module imports no
- * builtin, so that src/cli.ts can use it before it has caught the launcher's signals (a static
- * import would run before its first line: test/cli-edges.test.ts "signals while the launcher
- * loads").
- */
-export interface PathTools {
-  homedir(): string;
-  join(...parts: string[]): string;
-  isAbsolute(p: string): boolean;
-}
-
 /** The directory, or undefined where the runtime has no such cache (Node < 22.1, Bun, Deno) or it is off. */
-export function compileCacheDir(rt: Pick<RuntimeInfo, "name" | "version">, on: boolean, env: Readonly<Record<string, string | undefined>>, tools: PathTools): string | undefined {
+export function compileCacheDir(rt: Pick<RuntimeInfo, "name" | "version">, on: boolean, env: Readonly<Record<string, string | undefined>>): string | undefined {
   if (!on || rt.name !== "node" || !versionInRange(rt.version, SINCE)) return undefined;
   const xdg = env.XDG_CACHE_HOME;
   let base: string;
   try {
-    base = xdg && tools.isAbsolute(xdg) ? xdg : tools.join(tools.homedir(), ".cache");
+    base = xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), ".cache");
   } catch {
     return undefined;
   }
-  return tools.join(base, "unicluster", "compile-cache");
+  return path.join(base, "unicluster", "compile-cache");
 }

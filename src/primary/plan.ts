@@ -2,7 +2,6 @@
  * Everything decided before a worker starts, synchronously, so bad input fails at `launch()`:
  * options -> runtime -> capabilities -> strategy -> what each worker runs.
  */
-import os from "node:os";
 import path from "node:path";
 import { usageError } from "../errors.js";
 import { namesFor, type OptionNames } from "../option-names.js";
@@ -116,7 +115,7 @@ export function planLaunch(input: LaunchOptions): LaunchPlan {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
   Object.assign(env, options.env);
-  const compileCache = compileCacheDir(runtime, input.compileCache !== false, env, { homedir: os.homedir, join: path.join, isAbsolute: path.isAbsolute });
+  const compileCache = compileCacheDir(runtime, input.compileCache !== false, env);
   return {
     runtime,
     capabilities,
