@@ -12,7 +12,7 @@ import { killAll } from "../../test/_helpers/harness/proc.mjs";
 import { binaryPath, MATRIX } from "../runtimes.mjs";
 import { bareArgv, CONTENDERS } from "./contenders.mjs";
 import { commandLine, machineFacts, RUNTIME_ENTRY, runtimeLabel, snapshotBuild } from "./facts.mjs";
-import { bareRss, measureOnce, warmUp } from "./measure.mjs";
+import { bareMem, measureOnce, warmUp } from "./measure.mjs";
 import { RELOADS } from "./reload-loss.mjs";
 import { markdown, median, summarize, targets } from "./report.mjs";
 import { throughputSvg } from "./svg.mjs";
@@ -106,6 +106,7 @@ export async function compare(args, usage) {
 
   const samples = new Map(picked.map((c) => [c.id, []]));
   const bare = [];
+  const bareMems = [];
   const opts = { ...config, bin, tool, cli };
   // One unmeasured start of each unicluster row first: the build is a fresh copy (above), and on
   // Node >= 22.1 the first start of a build writes its code into the compile cache (README,
@@ -113,7 +114,9 @@ export async function compare(args, usage) {
   // a reload or the next launch of the same install costs.
   for (const c of picked.filter((x) => x.family === "unicluster")) await warmUp(c, opts);
   for (let round = 0; round < config.rounds; round++) {
-    bare.push(await bareRss(bareArgv(a.runtime, bin), config.settleMs));
+    const mem = await bareMem(bareArgv(a.runtime, bin), config.settleMs);
+    bare.push(mem?.rss ?? null);
+    bareMems.push(mem);
     // Rotate the order each round so drift (thermal, page cache, TIME_WAIT) is spread over everyone.
     const order = picked.map((_, i) => picked[(i + round) % picked.length]);
     for (const c of order) {
@@ -128,7 +131,7 @@ export async function compare(args, usage) {
     }
   }
 
-  const baseline = { bareRss: median(bare), bareRssPerRound: bare };
+  const baseline = { bareRss: median(bare), bareRssPerRound: bare, bareMemPerRound: bareMems };
   const result = { date: new Date().toISOString(), command: commandLine(), machine, config, baseline, samples: Object.fromEntries(samples) };
   const md = render(result);
 

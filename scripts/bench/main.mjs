@@ -20,8 +20,10 @@ const USAGE = `usage: node scripts/bench/main.mjs [command] [options]
                  [--duration S] [--warmup S] [--rounds N] [--connections N] [--reloads N]
                  [--tool auto|wrk|autocannon] [--bin PATH] [--out DIR] [--chart PATH]
                  [--dist DIR]   (measure another build of unicluster, e.g. a patched copy)
-  startup        where start-up time and the primary's memory go, step by step (Node 24)
-                 [--runs N] [--workers N] [--bin PATH] [--dist DIR] [--only id,id]
+  startup        where start-up time goes, step by step (Node 24), under a tracing preload:
+                 launcher boot, its code until the first fork, worker boot, worker code until
+                 listening. bench-results/startup.{md,json}
+                 [--runs N] [--quick] [--workers N] [--bin PATH] [--dist DIR] [--only id,id] [--out DIR]
   report FILE    re-render a saved run (bench-results/<runtime>.json) [--chart PATH]
   bigapp         an app of real size (apps/big*: loads the TypeScript compiler, ~9 MB, before it
                  listens), per runtime, rows rotating: time to serve, restart of one worker,
@@ -32,7 +34,8 @@ const USAGE = `usage: node scripts/bench/main.mjs [command] [options]
                  [--runtime node|bun|deno] [--rounds N] [--quick] [--contenders id,id]
                  [--bin PATH] [--out DIR] [--dist DIR]
   suite          everything the README's Performance section shows, in one run: \`all\`, then
-                 \`bigapp\`, each on node, bun and deno, one at a time [--quick] [--rounds N]
+                 \`bigapp\`, each on node, bun and deno, one at a time, then \`startup\`;
+                 3 rounds per part unless --rounds (~50 min on 2 cores) [--quick] [--rounds N]
 
 npm run bench = build, then \`suite\`; CI runs \`all --quick\` (a few seconds per contender).
 `;

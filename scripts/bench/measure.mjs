@@ -2,9 +2,10 @@
 // load (each workload) -> restart latency -> rolling reload -> requests lost over --reloads
 // reloads under load (reload-loss.mjs) -> stop. Restart comes before
 // reload because a launcher without a SIGHUP handler dies of SIGHUP (its default action).
+import { readFileSync } from "node:fs";
 import process from "node:process";
 import { freePort } from "../../test/_helpers/harness/http.mjs";
-import { isAlive as alive, rssOf, sleep, stopGroup } from "../../test/_helpers/harness/proc.mjs";
+import { isAlive as alive, sleep, stopGroup } from "../../test/_helpers/harness/proc.mjs";
 import { spawnQuiet } from "./contenders.mjs";
 import { runLoad, WORKLOADS } from "./load.mjs";
 import { CLIENT_HEADER, probe, waitForWorkers } from "./probe.mjs";
@@ -53,13 +54,29 @@ export async function rollingReload(handle, port, workers, { firstMs = 5000 } = 
   return { na: `reload not finished within 30 s (${fresh.size}/${workers} new workers)` };
 }
 
-/** Idle RSS of a bare runtime process (the yardstick for the primary's memory). */
-export async function bareRss([cmd, args], settleMs) {
+/**
+ * RSS split the way Linux counts it (`/proc/<pid>/status`, bytes): `anon` is the process's own
+ * memory (heap, stacks), `file` the pages mapped from files, mostly the runtime's binary, whose
+ * code every process running that binary shares. Why the primary costs what it costs (README,
+ * Performance, Memory). Null where the process is gone.
+ */
+export function memOf(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const kb = (field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN) * 1024;
+    return { rss: kb("VmRSS"), anon: kb("RssAnon"), file: kb("RssFile") };
+  } catch {
+    return null;
+  }
+}
+
+/** Idle memory of a bare runtime process (the yardstick for the primary's), as memOf. */
+export async function bareMem([cmd, args], settleMs) {
   const proc = spawnQuiet(cmd, args);
   await sleep(settleMs);
-  const rss = rssOf(proc.pid);
+  const mem = memOf(proc.pid);
   await stopGroup(proc, 1000);
-  return rss;
+  return mem;
 }
 
 /** One start of `contender` until its workers answer, then a stop; nothing measured. */
@@ -88,7 +105,8 @@ export async function measureOnce(contender, opts) {
     const { seen, ms } = await waitForWorkers(port, n, { since: t0, deadlineMs: 30_000, stillRunning: handle.running });
     sample.timeToServe = ms;
     await sleep(opts.settleMs);
-    sample.rss = rssOf(handle.primaryPid());
+    sample.mem = memOf(handle.primaryPid());
+    sample.rss = sample.mem?.rss ?? null;
     const url = `http://127.0.0.1:${port}/`;
     for (const workload of Object.keys(WORKLOADS)) {
       // Every contender gets the same requests, though only --sticky reads the header: the client's

@@ -32,6 +32,8 @@ export function summarize(contender, samples) {
     close: { rps: load("close", "rps"), p99: load("close", "p99"), errors: load("close", "errors") },
     timeToServe: median(ok.map((s) => s.timeToServe)),
     rss: median(ok.map((s) => s.rss)),
+    // Older saved runs have no split (null: the memory table leaves them out).
+    mem: ok.some((s) => s.mem) ? { anon: median(ok.map((s) => s.mem?.anon)), file: median(ok.map((s) => s.mem?.file)) } : null,
     restart: contender.restart ? median(ok.flatMap((s) => s.restart ?? [])) : null,
     reloadLoss: reloadLossOf(contender, ok),
     reload: !contender.reload ? null : timed.length ? { ms: median(timed.map((r) => r.ms)), failed: median(timed.map((r) => r.failed)) } : { na: reloads[0]?.na ?? "not measured" },
@@ -112,6 +114,14 @@ export function markdown(result) {
     lines.push(`| ${x.label} | ${k(x.keepalive.rps)} | ${ms(x.keepalive.p99)} | ${k(x.close.rps)} | ${ms(x.close.p99)} | ${tts} | ${mb(x.rss)} | ${x.restart == null ? "–" : ms(x.restart)} | ${reloadCell(x)} | ${reloadLossCell(x)} |`);
   }
   lines.push(`| bare ${config.runtimeLabel} process (idle) | | | | | | ${mb(baseline.bareRss)} | | | |`);
+  // Where the primary's idle RSS sits: its own memory against pages mapped from the runtime's
+  // binary (shared with every worker on the same binary). The README's Memory paragraph reads it.
+  const bareMems = (baseline.bareMemPerRound ?? []).filter(Boolean);
+  if (bareMems.length && rows.some((x) => x.mem)) {
+    lines.push("", `| primary idle memory, ${config.runtimeLabel} | RSS | RssAnon (its own: heap, stacks) | RssFile (mapped from files: the runtime's code, shared with the workers) |`, "|---|--:|--:|--:|");
+    for (const x of rows.filter((r) => r.mem)) lines.push(`| ${x.label} | ${mb(x.rss)} | ${mb(x.mem.anon)} | ${mb(x.mem.file)} |`);
+    lines.push(`| bare ${config.runtimeLabel} process (idle) | ${mb(baseline.bareRss)} | ${mb(median(bareMems.map((m) => m.anon)))} | ${mb(median(bareMems.map((m) => m.file)))} |`);
+  }
   const t = result.targets;
   if (t.length) {
     lines.push("", "| target | ratio of medians | per round | goal | |", "|---|--:|--:|--:|---|");

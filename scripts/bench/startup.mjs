@@ -3,9 +3,9 @@
 // a per-step breakdown (medians, ms): launcher boot, launcher code until the first fork, worker
 // process creation, worker runtime boot, worker code until `listening`, and the primary's
 // memory. It is the "why" behind the time-to-serve and RSS rows of `main.mjs all`.
-// Run as `node scripts/bench/main.mjs startup` (main.mjs has the options).
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
+// Run as `node scripts/bench/main.mjs startup` (main.mjs has the options); saves
+// bench-results/startup.{json,md} (`suite` runs it too, for the README's tables).
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
@@ -14,6 +14,7 @@ import { binaryPath, MATRIX } from "../runtimes.mjs";
 import { freePort } from "../../test/_helpers/harness/http.mjs";
 import { killAll, sleep } from "../../test/_helpers/harness/proc.mjs";
 import { CONTENDERS } from "./contenders.mjs";
+import { commandLine, machineFacts, runtimeLabel, snapshotBuild } from "./facts.mjs";
 import { waitForWorkers } from "./probe.mjs";
 import { median } from "./report.mjs";
 
@@ -43,14 +44,38 @@ function breakdown({ events, launcher, t0, served }) {
   };
 }
 
-/** `main.mjs startup [--runs N] [--workers N] [--bin PATH] [--dist DIR] [--only id,id]`: prints the table. */
+/** The saved run as Markdown: one column per contender, one row per step (medians). */
+export function startupMarkdown({ config, rows, machine }) {
+  const cell = (xs, k) => {
+    const m = median(xs ?? []);
+    return m == null ? "–" : m.toFixed(k.endsWith("loaded") ? 0 : 1);
+  };
+  const lines = [`| step, ms (median of ${config.runs}), ${machine.runtime}, ${config.workers} workers | ${config.ids.join(" | ")} |`, `|---|${config.ids.map(() => "--:").join("|")}|`];
+  for (const [k, row] of Object.entries(rows)) lines.push(`| ${k} | ${config.ids.map((id) => cell(row[id], k)).join(" | ")} |`);
+  lines.push("", "Every process runs under a tracing preload (scripts/bench/_trace.mjs), which itself loads node:child_process and node:net: absolute times and memory are a little higher than untraced; the steps are what to compare.");
+  return `${lines.join("\n")}\n`;
+}
+
+/** `main.mjs startup [--runs N] [--quick] [--workers N] [--bin PATH] [--dist DIR] [--only id,id] [--out DIR]`: prints the table, saves the run. */
 export async function startup(args) {
-  const { values: a } = parseArgs({ args, options: { runs: { type: "string", default: "5" }, workers: { type: "string", default: "2" }, bin: { type: "string" }, dist: { type: "string" }, only: { type: "string" } } });
+  const { values: a } = parseArgs({
+    args,
+    options: {
+      runs: { type: "string" },
+      quick: { type: "boolean", default: false },
+      workers: { type: "string", default: "2" },
+      bin: { type: "string" },
+      dist: { type: "string" },
+      only: { type: "string" },
+      out: { type: "string", default: path.resolve(here, "..", "..", "bench-results") },
+    },
+  });
+  const runs = Number(a.runs ?? (a.quick ? 1 : 5));
   const bin = a.bin ?? binaryPath(MATRIX.find((e) => e.id === "node24"));
   const workers = Number(a.workers);
-  const tmp = mkdtempSync(path.join(os.tmpdir(), "unicluster-startup-"));
-  cpSync(a.dist ?? path.resolve(here, "..", "..", "dist"), path.join(tmp, "dist"), { recursive: true });
-  writeFileSync(path.join(tmp, "package.json"), '{ "type": "module" }\n');
+  // A snapshot of the build, as every part measures (facts.mjs): its dist/ sits beside a
+  // package.json of "type": "module", as in the package.
+  const { dir: tmp, build } = snapshotBuild(a.dist);
   process.on("exit", () => {
     killAll();
     rmSync(tmp, { recursive: true, force: true });
@@ -81,16 +106,19 @@ export async function startup(args) {
   }
 
   const table = {};
-  for (let run = 0; run < Number(a.runs); run++) {
+  for (let run = 0; run < runs; run++) {
     for (const c of picked) {
       const b = breakdown(await traced(c, run));
       for (const [k, v] of Object.entries(b)) ((table[k] ??= {})[c.id] ??= []).push(v);
     }
   }
-  const cell = (xs) => {
-    const m = median(xs ?? []);
-    return m == null ? "–" : m.toFixed(1);
-  };
-  process.stdout.write(`| step (median of ${a.runs}) | ${picked.map((c) => c.id).join(" | ")} |\n|---|${picked.map(() => "--:").join("|")}|\n`);
-  for (const [k, row] of Object.entries(table)) process.stdout.write(`| ${k} | ${picked.map((c) => cell(row[c.id])).join(" | ")} |\n`);
+  const result = { date: new Date().toISOString(), command: commandLine(), machine: machineFacts(runtimeLabel("node", bin), build), config: { runs, workers, ids }, rows: table };
+  const md = startupMarkdown(result);
+  mkdirSync(a.out, { recursive: true });
+  const stem = path.join(a.out, `startup${a.quick ? "-quick" : ""}`);
+  writeFileSync(`${stem}.json`, `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(`${stem}.md`, md);
+  process.stdout.write(md);
+  process.stderr.write(`bench: wrote ${stem}.json, ${stem}.md\n`);
+  return 0;
 }
