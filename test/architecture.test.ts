@@ -40,6 +40,12 @@ describe("bundles (dist/metafile-esm.json, dist/metafile-cjs.json)", () => {
     expect(imports.filter((i) => i.kind === "import-statement")).toEqual([]);
   });
 
+  it("the launcher's bundle does not import node:net at load (src/strategy/sticky-router.ts: ~16 ms of Bun's start)", () => {
+    const imports = (metas[0]!.outputs["dist/cli-main.js"] as unknown as { imports: Array<{ path: string; kind: string }> }).imports;
+    expect(imports.filter((i) => i.kind === "import-statement").map((i) => i.path)).toContain("node:child_process");
+    expect(imports.filter((i) => i.kind === "import-statement" && i.path === "node:net")).toEqual([]);
+  });
+
   it("the worker entries hold no supervisor, strategy or capability table", () => {
     for (const entry of ["bootstrap.js", "bootstrap.cjs", "preload.js", "node-worker.cjs"]) {
       const held = sources(entry);

@@ -79,19 +79,15 @@ export async function bareMem([cmd, args], settleMs) {
   return mem;
 }
 
-/** One start of `contender` until its workers answer, then a stop; nothing measured. */
+/** One start of `contender` until its workers answer, then a stop; nothing kept. Throws if it never serves. */
 export async function warmUp(contender, opts) {
-  const port = await freePort();
-  const handle = contender.launch({ runtime: opts.runtime, bin: opts.bin, cli: opts.cli, port, workers: opts.workers });
-  try {
-    await waitForWorkers(port, contender.single ? 1 : opts.workers, { deadlineMs: 30_000, stillRunning: handle.running });
-  } finally {
-    await handle.stop();
-  }
+  const s = await measureOnce(contender, { ...opts, startOnly: true });
+  if (s.error) throw new Error(`warm-up start of ${contender.id}: ${s.error}`);
 }
 
 /**
- * Runs one cycle. `opts`: { runtime, bin, cli (unicluster's dist/cli.js), workers, seconds, warmup, connections, tool, settleMs, reloads }.
+ * Runs one cycle. `opts`: { runtime, bin, cli (unicluster's dist/cli.js), workers, seconds, warmup, connections, tool, settleMs, reloads,
+ * startOnly (stop once it serves: warmUp) }.
  * Returns the sample: { timeToServe, rss, load: { keepalive, close }, restart: [ms], reload, reloadLoss }.
  */
 export async function measureOnce(contender, opts) {
@@ -104,6 +100,7 @@ export async function measureOnce(contender, opts) {
   try {
     const { seen, ms } = await waitForWorkers(port, n, { since: t0, deadlineMs: 30_000, stillRunning: handle.running });
     sample.timeToServe = ms;
+    if (opts.startOnly) return sample;
     await sleep(opts.settleMs);
     sample.mem = memOf(handle.primaryPid());
     sample.rss = sample.mem?.rss ?? null;

@@ -28,14 +28,16 @@ export async function suite(args, usage) {
   const { dir } = snapshotBuild();
   process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
   const dist = ["--dist", path.join(dir, "dist")];
+  // startup takes --quick or its own --runs, not --rounds.
+  const startupArgs = a.quick ? ["--quick"] : [];
   const parts = [
-    ...["node", "bun", "deno"].map((rt) => [`all --runtime ${rt}`, () => compare(["--runtime", rt, ...pass, ...dist], usage)]),
-    ...["node", "bun", "deno"].map((rt) => [`bigapp --runtime ${rt}`, () => bigapp(["--runtime", rt, ...pass, ...dist], usage)]),
-    ["startup", () => startup([...(a.quick ? ["--quick"] : []), ...dist])],
+    ...["node", "bun", "deno"].map((rt) => [`all --runtime ${rt} ${pass.join(" ")}`, () => compare(["--runtime", rt, ...pass, ...dist], usage)]),
+    ...["node", "bun", "deno"].map((rt) => [`bigapp --runtime ${rt} ${pass.join(" ")}`, () => bigapp(["--runtime", rt, ...pass, ...dist], usage)]),
+    [`startup ${startupArgs.join(" ")}`, () => startup([...startupArgs, ...dist])],
   ];
   let worst = 0;
   for (const [name, run] of parts) {
-    process.stderr.write(`\nbench suite: ${name}${pass.length ? ` ${pass.join(" ")}` : ""}\n`);
+    process.stderr.write(`\nbench suite: ${name.trim()}\n`);
     // A part that fails a measurement still leaves the others to run; the exit code says so.
     worst = Math.max(worst, await run());
   }

@@ -10,12 +10,23 @@
  * PENDING_MS and MAX_PENDING of them, for one to become ready; past either it is closed.
  */
 import type { ChildProcess } from "node:child_process";
-import { createServer, type Server, type Socket } from "node:net";
+import { createRequire } from "node:module";
+import type { Server, Socket } from "node:net";
 import { PROTOCOL } from "../protocol.js";
 import { parseStickyFromWorker, stickyKey, type StickyListen, type StickyToWorker } from "../sticky-protocol.js";
 import { type Client, type ClientRule, readClient } from "./sticky-client.js";
 import { pickSlot } from "./sticky-hash.js";
 import type { ChildHandle, WorkerView } from "./types.js";
+
+/**
+ * node:net when the first sticky port is bound, not when the launcher loads: this module is in
+ * every launcher, and on Bun 1.4.5 loading node:net costs ~16 ms of its start (hyperfine, this
+ * 2-core machine: `bun -e` requiring the launcher's other builtins 15.5 ms, with node:net too
+ * 31.4 ms), where node:child_process and node:cluster do not load it. On Node child_process loads
+ * it anyway; on Deno 2.9 too. test/architecture.test.ts keeps it out of cli-main.js's static imports.
+ */
+let net: typeof import("node:net") | undefined;
+const loadNet = () => (net ??= createRequire(import.meta.url)("node:net") as typeof import("node:net"));
 
 /** How long a connection may wait for a worker to serve it, ms. */
 export const PENDING_MS = 10_000;
@@ -100,7 +111,7 @@ export class StickyRouter {
   private bind(key: string, l: StickyListen): Listener {
     // pauseOnConnect: nothing is read from a socket before its client is known and, in the
     // default mode, nothing at all: the worker reads the stream from its first byte.
-    const server = createServer({ pauseOnConnect: true }, (socket) => this.accept(key, socket));
+    const server = loadNet().createServer({ pauseOnConnect: true }, (socket) => this.accept(key, socket));
     const bound = new Promise<Bound>((resolve) => {
       server.once("error", (err: NodeJS.ErrnoException) => resolve({ error: { name: err.name, message: err.message, ...(err.code ? { code: err.code } : {}), port: l.port, ...(l.host ? { address: l.host } : {}) } }));
       // exclusive: a node:cluster primary (same-file mode) must not share it with its workers.
