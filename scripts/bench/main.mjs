@@ -7,6 +7,7 @@ import process from "node:process";
 import { parseArgs } from "node:util";
 import { compare, render, writeChart } from "./compare.mjs";
 import { startup } from "./startup.mjs";
+import { profile } from "./profile.mjs";
 import { bigapp } from "./bigapp.mjs";
 import { suite } from "./suite.mjs";
 
@@ -24,6 +25,10 @@ const USAGE = `usage: node scripts/bench/main.mjs [command] [options]
                  launcher boot, its code until the first fork, worker boot, worker code until
                  listening. bench-results/startup.{md,json}
                  [--runs N] [--quick] [--workers N] [--bin PATH] [--dist DIR] [--only id,id] [--out DIR]
+  profile        why the launcher and a worker start slower than the hand-written loop, by cause
+                 (Node 24): CPU profiles of each launch, samples grouped by cause (compiling ES
+                 modules, builtin facades, loading builtins, unicluster's own code, ...).
+                 bench-results/profile.{md,json}  [--runs N] [--bin PATH] [--dist DIR] [--out DIR]
   report FILE    re-render a saved run (bench-results/<runtime>.json) [--chart PATH]
   bigapp         an app of real size (apps/big*: loads the TypeScript compiler, ~9 MB, before it
                  listens), per runtime, rows rotating: time to serve, restart of one worker,
@@ -34,8 +39,9 @@ const USAGE = `usage: node scripts/bench/main.mjs [command] [options]
                  [--runtime node|bun|deno] [--rounds N] [--quick] [--contenders id,id]
                  [--bin PATH] [--out DIR] [--dist DIR]
   suite          everything the README's Performance section shows, in one run: \`all\`, then
-                 \`bigapp\`, each on node, bun and deno, one at a time, then \`startup\`;
-                 3 rounds per part unless --rounds (~50 min on 2 cores) [--quick] [--rounds N]
+                 \`bigapp\`, each on node, bun and deno, one at a time, then \`startup\` and
+                 \`profile\`;
+                 3 rounds per part unless --rounds (~25 min on 2 cores) [--quick] [--rounds N]
 
 npm run bench = build, then \`suite\`; CI runs \`all --quick\` (a few seconds per contender).
 `;
@@ -63,7 +69,7 @@ function report(args) {
   return 0;
 }
 
-const COMMANDS = { all: (args) => compare(args, usage), startup, report, bigapp: (args) => bigapp(args, usage), suite: (args) => suite(args, usage) };
+const COMMANDS = { all: (args) => compare(args, usage), startup, profile, report, bigapp: (args) => bigapp(args, usage), suite: (args) => suite(args, usage) };
 
 const argv = process.argv.slice(2);
 if (argv.includes("-h") || argv.includes("--help")) usage();

@@ -1,6 +1,6 @@
 // `main.mjs suite` (npm run bench): every figure of the README's Performance section from one
 // command on one machine (issue 14): the hello-world comparison, then the big app, each on Node,
-// Bun and Deno, then the start-up steps (Node), one after the other (never two at once: they would measure each other).
+// Bun and Deno, then the start-up steps and their causes (Node), one after the other (never two at once: they would measure each other).
 // Each writes its own bench-results/ files; the README tables are written from those
 // (scripts/bench/readme-tables.mjs).
 import { rmSync } from "node:fs";
@@ -11,10 +11,11 @@ import { bigapp } from "./bigapp.mjs";
 import { compare } from "./compare.mjs";
 import { snapshotBuild } from "./facts.mjs";
 import { startup } from "./startup.mjs";
+import { profile } from "./profile.mjs";
 
 /**
  * Rounds per part when the command line gives none: 3 (medians of 3, contenders alternating)
- * keeps the whole run near 50 minutes on the 2-core machine the README's figures come from;
+ * keeps the whole run near 25 minutes on the 2-core machine the README's figures come from;
  * each part run alone defaults to 5.
  */
 const ROUNDS = "3";
@@ -34,6 +35,7 @@ export async function suite(args, usage) {
     ...["node", "bun", "deno"].map((rt) => [`all --runtime ${rt} ${pass.join(" ")}`, () => compare(["--runtime", rt, ...pass, ...dist], usage)]),
     ...["node", "bun", "deno"].map((rt) => [`bigapp --runtime ${rt} ${pass.join(" ")}`, () => bigapp(["--runtime", rt, ...pass, ...dist], usage)]),
     [`startup ${startupArgs.join(" ")}`, () => startup([...startupArgs, ...dist])],
+    [`profile${a.quick ? " --runs 1" : ""}`, () => profile([...(a.quick ? ["--runs", "1"] : []), ...dist])],
   ];
   let worst = 0;
   for (const [name, run] of parts) {
