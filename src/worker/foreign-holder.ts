@@ -20,21 +20,6 @@ import { closeSync, openSync, readdirSync, readlinkSync, readSync } from "node:f
 // Explicit: Deno 2.2 and 2.3 have no global Buffer (test/e2e deno2.2, deno2.3).
 import { Buffer } from "node:buffer";
 
-/**
- * Reads a /proc file to its end in chunks. Not readFileSync: /proc files report size 0, and Bun
- * 1.1.20's readFileSync never returns on one (seen on /proc/net/tcp: hung, killed at 5 s).
- */
-function readProc(file: string): string {
-  const fd = openSync(file, "r");
-  try {
-    const chunks: Buffer[] = [];
-    const buf = Buffer.alloc(64 * 1024);
-    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) chunks.push(Buffer.from(buf.subarray(0, n)));
-    return Buffer.concat(chunks).toString("utf8");
-  } finally {
-    closeSync(fd);
-  }
-}
 
 interface Listener {
   /** Normalised address: "0.0.0.0", "127.0.0.1", "::", "::1" (v4-mapped v6 read as v4). */
@@ -85,7 +70,9 @@ function overlaps(host: string | undefined, theirs: string): boolean {
 
 /**
  * Calls `onLine` with each line of a /proc file as it is read, until it returns false; then stops
- * reading (chunks, as `readProc`). Throws if the file cannot be opened.
+ * reading. In chunks, not readFileSync: /proc files report size 0, and Bun 1.1.20's readFileSync
+ * never returns on one (seen on /proc/net/tcp: hung, killed at 5 s). The files read here are
+ * ASCII, so a chunk boundary cannot split a character. Throws if the file cannot be opened.
  */
 function scanProc(file: string, onLine: (line: string) => boolean): void {
   const fd = openSync(file, "r");
@@ -166,7 +153,7 @@ function childrenOf(pid: string): string[] {
   }
   for (const tid of tasks) {
     try {
-      kids.push(...readProc(`/proc/${pid}/task/${tid}/children`).trim().split(/\s+/).filter(Boolean));
+      scanProc(`/proc/${pid}/task/${tid}/children`, (line) => (kids.push(...line.trim().split(/\s+/).filter(Boolean)), true));
     } catch {
       // A thread that ended meanwhile.
     }
