@@ -142,4 +142,9 @@ export interface RuntimeAdapter {
   clusterRefusal?(): Refusal | undefined;
   /** What the runtime's own server must do in a node:cluster worker. Default `as-is`. */
   nativeInCluster?(rt: RuntimeInfo, clusterReusePort: boolean): ListenRule;
+  /**
+   * Ends the launcher with `code` once its cluster has stopped and its output is flushed.
+   * Default `process.exit(code)`.
+   */
+  exitLauncher?(code: number): void;
 }

@@ -14,6 +14,8 @@ import { CONFIG_VARS } from "./options/env-names.js";
 import { OPTIONS } from "./options/schema.js";
 import { cpuBudget, describeBudget } from "./runtime/cpus.js";
 import { permissionError } from "./runtime/deno-permissions.js";
+import { adapterFor } from "./runtime/adapters/index.js";
+import { detectRuntime } from "./runtime/detect.js";
 import { launch } from "./primary/launch.js";
 import { flushBeforeExit } from "./primary/output.js";
 import { jsonLine, type LogFields, type LogFormat } from "./primary/log.js";
@@ -113,6 +115,10 @@ async function run(argv: readonly string[], early: EarlySignals): Promise<void> 
   const error = result.error;
   if (error) say(error.message, { event: "cluster.error", level: "error", code: error.code, hint: error.hint, worker: error.worker?.id, pid: error.worker?.pid, exitCode: result.code });
   // process.exit drops what a pipe has not taken yet (async on POSIX): flush first, bounded.
-  await flushBeforeExit(FLUSH_MS);
-  process.exit(result.code);
+  const flushed = await flushBeforeExit(FLUSH_MS);
+  // What a reader did not take by the deadline is given up: exit now, as the stop promised,
+  // rather than let the unread write hold the event loop.
+  const adapter = adapterFor(detectRuntime());
+  if (flushed && adapter.exitLauncher) adapter.exitLauncher(result.code);
+  else process.exit(result.code);
 }

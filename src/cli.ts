@@ -41,9 +41,11 @@ const early = catchEarlySignals();
 //
 // An ES module on every runtime. A CommonJS build of it (no module facades for the builtins it
 // loads: ~5 ms less before the first fork on Node 24.21) made the launcher hang in
-// process.exit() in 1 of ~3 stops after a stdout flood (test/chaos/faults.test.ts; 0 of 24 with
-// this ES module): Node's exit-time deadlock, nodejs/node#54918 (gdb: the main thread joins the
-// platform's threads while a concurrent Maglev job waits for a GC that never comes). A
-// launcher that never exits is far worse than 5 ms.
+// process.exit() in 1 of ~3 stops after a stdout flood (test/chaos/faults.test.ts), and was
+// dropped for that; the ES module turned out to hang too, less often (3 in 11 in a loop of that
+// test). Both were Node's exit-time deadlock, nodejs/node#54918 (gdb: the main thread joins the
+// platform's threads while a concurrent Maglev job waits for a GC that never comes), which the
+// launcher now avoids by not calling process.exit() (runtime/adapters/node.ts `exitLauncher`).
+// The CommonJS build has not been measured again since.
 const { main } = await import("./cli-main.js");
 await main(process.argv.slice(2), early);

@@ -85,17 +85,18 @@ function flushed(out: Writable): Promise<void> {
 }
 
 /**
- * Resolves when stdout and stderr are flushed, or at `deadline` (epoch ms; Infinity: no deadline,
- * for a caller bounded from outside): a reader that never reads must not keep the process
- * forever. Never rejects.
+ * Resolves when stdout and stderr are flushed (true), or at `deadline` (false; epoch ms;
+ * Infinity: no deadline, for a caller bounded from outside): a reader that never reads must not
+ * keep the process forever. Never rejects.
  */
-export async function flushStdio(deadline: number): Promise<void> {
+export async function flushStdio(deadline: number): Promise<boolean> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<void>((resolve) => {
-    if (Number.isFinite(deadline)) timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+  const late = new Promise<false>((resolve) => {
+    if (Number.isFinite(deadline)) timer = setTimeout(resolve, Math.max(0, deadline - Date.now()), false);
   });
   // Once watched, only the streams that exist: nothing was written to one never created.
   const outs = created ? [...created] : [process.stdout, process.stderr];
-  await Promise.race([Promise.all(outs.map(flushed)), late]);
+  const done = await Promise.race([Promise.all(outs.map(flushed)).then(() => true), late]);
   clearTimeout(timer);
+  return done;
 }

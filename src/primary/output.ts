@@ -119,8 +119,8 @@ export async function drainOutput(ms: number): Promise<void> {
 
 /**
  * Flushes the primary's stdout and stderr (after its last line), within what is left of the
- * stop's deadline (or `ms` if no stop drained output).
+ * stop's deadline (or `ms` if no stop drained output). False when the deadline came first.
  */
-export function flushBeforeExit(ms: number): Promise<void> {
+export function flushBeforeExit(ms: number): Promise<boolean> {
   return flushStdio(stopDeadline ?? Date.now() + ms);
 }
