@@ -14,8 +14,9 @@ import { trackUpgrades } from "./upgraded.js";
 export interface NodeServerOptions {
   /**
    * How node:http servers stop accepting (the runtime's quirks say which): `"net-close"`:
-   * `net.Server#close()` at once; `"delayed-close"`: keep serving for the idle window, then the
-   * runtime's own `server.close()`, which cuts whatever is idle by then.
+   * `net.Server#close()` at once; `"delayed-close"`: keep serving for the idle window, then close
+   * the listener and, 100 ms later, what is idle (where node:http is a net.Server: Deno), or the
+   * runtime's own `server.close()`, which cuts whatever is idle at once (Bun).
    */
   readonly drainStyle: "net-close" | "delayed-close";
   /** Called once per server when it starts listening. */
@@ -135,8 +136,18 @@ export function trackNodeServer(server: NetServer, policy: NodeServerOptions): v
           closeQuietUpgrades();
         } else if (isHttp) {
           timer = setTimeout(() => {
-            server.close(done);
-            closeIdle();
+            if ((server as object) instanceof net.Server) {
+              // Deno (its node:http is Node's, on a net.Server): close only the listener, and
+              // the idle connections one turn of closeIdle later. http.Server#close() closes the
+              // idle ones at once too, and a connection accepted a moment before counts as idle
+              // until its request is read: one such was reset in a rolling reload under load
+              // (test/e2e/deno.test.ts, reuseport http-cjs.cjs, ECONNRESET, 1 CI run of ~8).
+              netClose.call(server, done);
+              timer = setTimeout(closeIdle, 100);
+            } else {
+              server.close(done);
+              closeIdle();
+            }
             closeQuietUpgrades();
           }, idleWindowMs);
         } else {
