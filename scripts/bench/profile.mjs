@@ -1,10 +1,13 @@
 // `main.mjs profile`: why the launcher and its workers take longer to start than the hand-written
-// loop (the `startup` rows "launcher code until 1st fork" and "worker code until listening"), by
+// loops (the `startup` rows "launcher code until 1st fork" and "worker code until listening"), by
 // cause. Each launch runs under Node's own CPU profiler (NODE_OPTIONS=--cpu-prof, so it reaches
 // every worker, 50 µs sampling); the samples of a primary from the start of its main module to
-// its first fork, and of a unicluster worker from its entry to the app's first line, are put in one
-// cause each by the innermost frame that names one (CAUSES). Sampling: each figure is a count of
-// samples times their interval, within a sample or two of the truth; medians of --runs launches.
+// its first fork, of a `cluster` worker from its entry to the app's first line, and of a
+// reusePort worker (unicluster's and the hand-written fork loop's) from its entry to its
+// 'listening' event are put in one cause each by the innermost frame that names one (CAUSES).
+// The profiler samples an idle main thread too ("(idle)": waiting on I/O, the thread pool, IPC).
+// Sampling: each figure is a count of samples times their interval, within a sample or two of
+// the truth; medians of --runs launches.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -13,7 +16,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { binaryPath, MATRIX } from "../runtimes.mjs";
 import { freePort } from "../../test/_helpers/harness/http.mjs";
-import { killAll } from "../../test/_helpers/harness/proc.mjs";
+import { killAll, sleep } from "../../test/_helpers/harness/proc.mjs";
 import { APPS, CONTENDERS } from "./contenders.mjs";
 import { commandLine, machineFacts, runtimeLabel, snapshotBuild } from "./facts.mjs";
 import { waitForWorkers } from "./probe.mjs";
@@ -31,6 +34,8 @@ const CAUSES = [
   ["unicluster's own code (options, plan, supervisor; worker: install, patches)", (f) => /\/dist\/(cli-main|cli|bootstrap|node-worker|index)\.c?js$/.test(f.url)],
   ["the loop's own code", (f) => /apps\/primary-cluster\.mjs$/.test(f.url)],
   ["garbage collection", (f) => f.functionName === "(garbage collector)"],
+  ["Node's address checks (isIPv4/isIPv6, their regular expressions)", (f) => /^isIP(v[46])?$/.test(f.functionName) && f.url === "node:internal/net"],
+  ["waiting, the main thread idle (I/O, thread pool, IPC)", (f) => f.functionName === "(idle)"],
 ];
 const OTHER = "the rest (runtime internals)";
 const OWN = CAUSES[4];
@@ -98,6 +103,15 @@ function workerWindow(samples, app) {
   return from >= 0 && to > from ? byCause(samples, from, to) : null;
 }
 
+/** A reusePort worker's window: from its entry (`entry` names its first frame) to its 'listening' event. */
+function listenWindow(samples, entry) {
+  const from = samples.findIndex((s) => has(s, entry));
+  const to = samples.findIndex((s, i) => i > from && has(s, (f) => f.functionName === "emitListeningNT"));
+  return from >= 0 && to > from ? byCause(samples, from, to) : null;
+}
+const UNICLUSTER_ENTRY = (f) => /\/dist\/node-worker\.cjs$/.test(f.url);
+const APP_ENTRY = (f) => f.functionName === "executeUserEntryPoint";
+
 /** The saved run as Markdown: one column per process kind, one row per cause (medians, ms). */
 export function profileMarkdown({ config, columns, machine }) {
   const names = [...CAUSES.map(([n]) => n), OTHER, "total"];
@@ -115,7 +129,7 @@ export function profileMarkdown({ config, columns, machine }) {
     const top = Object.entries(sum).sort((x, y) => y[1] - x[1]).slice(0, 8);
     if (top.length) lines.push("", `${h}, its own code by function (innermost of its frames; mean ms): ${top.map(([k, v]) => `${k} ${v.toFixed(1)}`).join(", ")}`);
   }
-  lines.push("", `CPU profiles (Node's --cpu-prof, ${INTERVAL_US} µs sampling) from the start of a primary's main module to its first fork, and from a worker's entry to the app's first line; each sample counted once, for the innermost frame that names a cause. The profiler slows what it samples: the split is what to read, the totals are larger than unprofiled (\`main.mjs startup\`).`);
+  lines.push("", `CPU profiles (Node's --cpu-prof, ${INTERVAL_US} µs sampling) from the start of a primary's main module to its first fork, from a \`cluster\` worker's entry to the app's first line, and from a reusePort worker's entry to its 'listening' event (a column's count of launches can be below the runs where a profile has no sample in that event); each sample counted once, for the innermost frame that names a cause. The profiler slows what it samples: the split is what to read, the totals are larger than unprofiled (\`main.mjs startup\`).`);
   return `${lines.join("\n")}\n`;
 }
 
@@ -130,26 +144,49 @@ export async function profile(args) {
     rmSync(tmp, { recursive: true, force: true });
   });
   const app = path.basename(APPS.node);
-  const columns = { "unicluster launcher (cluster)": [], "hand-written node:cluster primary": [], "unicluster worker, before the app": [] };
-  const contenders = { unicluster: CONTENDERS.node.find((c) => c.id === "unicluster-cluster"), hand: CONTENDERS.node.find((c) => c.id === "hand-cluster") };
+  const COL = {
+    launcher: "unicluster launcher (cluster)",
+    launcherReuse: "unicluster launcher (reuseport)",
+    hand: "hand-written node:cluster primary",
+    worker: "unicluster worker, before the app",
+    workerReuse: "unicluster reuseport worker, until listening",
+    handWorker: "hand-written reusePort worker, until listening",
+  };
+  const columns = Object.fromEntries(Object.values(COL).map((c) => [c, []]));
+  const ids = { "unicluster-cluster": "launcher", "hand-cluster": "hand", "unicluster-reuseport": "launcherReuse", "hand-reuseport": "handFork" };
   for (let run = 0; run < runs; run++) {
-    for (const [kind, c] of Object.entries(contenders)) {
+    for (const [id, kind] of Object.entries(ids)) {
+      const c = CONTENDERS.node.find((x) => x.id === id);
       const profiles = mkdtempSync(path.join(os.tmpdir(), "unicluster-profile-"));
       const port = await freePort();
       const env = { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profiles} --cpu-prof-interval=${INTERVAL_US}` };
       const h = c.launch({ runtime: "node", bin, cli, port, workers: 2, env });
       try {
         await waitForWorkers(port, 2, { deadlineMs: 20_000, stillRunning: h.running });
+        // A profile is written when its process exits by itself. The hand-written fork loop's
+        // stop SIGKILLs its children, which then write none; they exit on their own when their
+        // primary's IPC channel goes (hello.cjs), so that primary is SIGKILLed instead (its own
+        // profile is lost: no column for it) and its children's profiles awaited.
+        if (kind === "handFork") {
+          process.kill(h.primaryPid(), "SIGKILL");
+          for (const end = Date.now() + 10_000; readdirSync(profiles).filter((f) => f.endsWith(".cpuprofile")).length < 2 && Date.now() < end; ) await sleep(50);
+        }
       } finally {
-        // A profile is written when its process exits: a graceful stop, workers first.
+        // Otherwise a graceful stop, workers first.
         await h.stop();
       }
       for (const f of readdirSync(profiles)) {
         const samples = samplesOf(path.join(profiles, f));
         const primary = primaryWindow(samples);
-        if (primary) columns[kind === "unicluster" ? "unicluster launcher (cluster)" : "hand-written node:cluster primary"].push(primary);
-        const worker = kind === "unicluster" ? workerWindow(samples, app) : null;
-        if (worker) columns["unicluster worker, before the app"].push(worker);
+        if (primary) {
+          if (COL[kind]) columns[COL[kind]].push(primary);
+          continue;
+        }
+        // A worker: the process that did not fork.
+        const worker =
+          kind === "launcher" ? workerWindow(samples, app) : kind === "launcherReuse" ? listenWindow(samples, UNICLUSTER_ENTRY) : kind === "handFork" ? listenWindow(samples, APP_ENTRY) : null;
+        const col = { launcher: COL.worker, launcherReuse: COL.workerReuse, handFork: COL.handWorker }[kind];
+        if (worker) columns[col].push(worker);
       }
       rmSync(profiles, { recursive: true, force: true });
     }
