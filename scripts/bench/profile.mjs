@@ -109,7 +109,7 @@ function listenWindow(samples, entry) {
   const to = samples.findIndex((s, i) => i > from && has(s, (f) => f.functionName === "emitListeningNT"));
   return from >= 0 && to > from ? byCause(samples, from, to) : null;
 }
-const UNICLUSTER_ENTRY = (f) => /\/dist\/node-worker\.cjs$/.test(f.url);
+const WORKER_ENTRY = (f) => /\/dist\/node-worker\.cjs$/.test(f.url);
 const APP_ENTRY = (f) => f.functionName === "executeUserEntryPoint";
 
 /** The saved run as Markdown: one column per process kind, one row per cause (medians, ms). */
@@ -184,7 +184,7 @@ export async function profile(args) {
         }
         // A worker: the process that did not fork.
         const worker =
-          kind === "launcher" ? workerWindow(samples, app) : kind === "launcherReuse" ? listenWindow(samples, UNICLUSTER_ENTRY) : kind === "handFork" ? listenWindow(samples, APP_ENTRY) : null;
+          kind === "launcher" ? workerWindow(samples, app) : kind === "launcherReuse" ? listenWindow(samples, WORKER_ENTRY) : kind === "handFork" ? listenWindow(samples, APP_ENTRY) : null;
         const col = { launcher: COL.worker, launcherReuse: COL.workerReuse, handFork: COL.handWorker }[kind];
         if (worker) columns[col].push(worker);
       }
