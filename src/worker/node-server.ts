@@ -137,7 +137,8 @@ export function trackNodeServer(server: NetServer, policy: NodeServerOptions): v
         } else if (isHttp) {
           timer = setTimeout(() => {
             if ((server as object) instanceof net.Server) {
-              // Deno (its node:http is Node's, on a net.Server): close only the listener, and
+              // Deno (its node:http is Node's, on a net.Server: true on Deno 2.7.14 to 2.9.6,
+              // false on Bun 1.1.20 to 1.4.5, probed): close only the listener, and
               // the idle connections one turn of closeIdle later. http.Server#close() closes the
               // idle ones at once too, and a connection accepted a moment before counts as idle
               // until its request is read: one such was reset in a rolling reload under load

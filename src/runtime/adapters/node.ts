@@ -11,8 +11,9 @@ import { OWN_GROUP } from "../../process-group.js";
 /**
  * How long the launcher waits for its event loop to empty before it falls back to
  * process.exit() (ms). Once the cluster has stopped nothing of unicluster's holds the loop (the
- * workers' channels and pipes are closed), so the fallback is only for what an app's `primary()`
- * hook left open (test/primary/natural-exit.test.ts).
+ * workers' channels and pipes are closed; the CLI runs no app code itself), so the fallback is
+ * for a handle something else left open: a preload given to the launcher's runtime (how
+ * test/primary/natural-exit.test.ts holds it), a worker's leftover child holding its pipe.
  */
 const NATURAL_EXIT_MS = 2000;
 
@@ -39,8 +40,8 @@ export const nodeAdapter: RuntimeAdapter = {
   // (gdb: main thread in NodePlatform::Shutdown -> uv_thread_join, a V8Worker in
   // MaglevCodeGenerator -> CollectionBarrier::AwaitCollectionBackground); 0 in 12 with this.
   // An event loop that ends by itself tears the isolate down before the platform, which lets
-  // such a job go. process.exit() stays the fallback for a loop something still holds (an app's
-  // primary() hook; the stop gives up unread output before this: cli-main.ts).
+  // such a job go. process.exit() stays the fallback for a loop something still holds
+  // (NATURAL_EXIT_MS; output a reader left unread is given up before this: cli-main.ts).
   exitLauncher(code) {
     process.exitCode = code;
     setTimeout(() => process.exit(code), NATURAL_EXIT_MS).unref();
