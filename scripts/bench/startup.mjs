@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { binaryPath, MATRIX } from "../runtimes.mjs";
 import { freePort } from "../../test/_helpers/harness/http.mjs";
-import { killAll, sleep } from "../../test/_helpers/harness/proc.mjs";
+import { killAll, until } from "../../test/_helpers/harness/proc.mjs";
 import { CONTENDERS } from "./contenders.mjs";
 import { commandLine, machineFacts, runtimeLabel, snapshotBuild } from "./facts.mjs";
 import { waitForWorkers } from "./probe.mjs";
@@ -97,9 +97,14 @@ export async function startup(args) {
     try {
       await waitForWorkers(port, c.single ? 1 : workers, { deadlineMs: 20_000, stillRunning: h.running });
       const served = performance.timeOrigin + performance.now();
-      await sleep(1300);
-      const events = existsSync(file) ? readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l)) : [];
-      return { events, launcher: h.primaryPid(), t0, served };
+      // The tracer writes the launcher's memory line 1 s after its boot: wait for that line.
+      const read = () => (existsSync(file) ? readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l)) : []);
+      const launcher = h.primaryPid();
+      const events = await until(() => {
+        const ev = read();
+        return ev.some((e) => e.pid === launcher && e.event === "memory") ? ev : undefined;
+      }, 10_000, "the launcher's memory line");
+      return { events, launcher, t0, served };
     } finally {
       await h.stop();
     }
