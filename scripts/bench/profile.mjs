@@ -96,21 +96,15 @@ function primaryWindow(samples) {
   return from >= 0 && to > from ? byCause(samples, from, to) : null;
 }
 
-/** A unicluster worker's window: its entry's first frame up to the app's first line. */
-function workerWindow(samples, app) {
-  const from = samples.findIndex((s) => has(s, (f) => /\/dist\/node-worker\.cjs$/.test(f.url)));
-  const to = samples.findIndex((s) => has(s, (f) => f.url.endsWith(app)));
-  return from >= 0 && to > from ? byCause(samples, from, to) : null;
-}
-
-/** A reusePort worker's window: from its entry (`entry` names its first frame) to its 'listening' event. */
-function listenWindow(samples, entry) {
+/** A worker's window: from the first sample in its entry (`entry`) to the first one after it in `end`. */
+function workerWindow(samples, entry, end) {
   const from = samples.findIndex((s) => has(s, entry));
-  const to = samples.findIndex((s, i) => i > from && has(s, (f) => f.functionName === "emitListeningNT"));
+  const to = samples.findIndex((s, i) => i > from && has(s, end));
   return from >= 0 && to > from ? byCause(samples, from, to) : null;
 }
 const WORKER_ENTRY = (f) => /\/dist\/node-worker\.cjs$/.test(f.url);
 const APP_ENTRY = (f) => f.functionName === "executeUserEntryPoint";
+const LISTENING = (f) => f.functionName === "emitListeningNT";
 
 /** The saved run as Markdown: one column per process kind, one row per cause (medians, ms). */
 export function profileMarkdown({ config, columns, machine }) {
@@ -183,10 +177,14 @@ export async function profile(args) {
           continue;
         }
         // A worker: the process that did not fork.
-        const worker =
-          kind === "launcher" ? workerWindow(samples, app) : kind === "launcherReuse" ? listenWindow(samples, WORKER_ENTRY) : kind === "handFork" ? listenWindow(samples, APP_ENTRY) : null;
-        const col = { launcher: COL.worker, launcherReuse: COL.workerReuse, handFork: COL.handWorker }[kind];
-        if (worker) columns[col].push(worker);
+        // `cluster`: to the app's first line; reusePort: to its 'listening' event.
+        const spec = {
+          launcher: [COL.worker, WORKER_ENTRY, (f) => f.url.endsWith(app)],
+          launcherReuse: [COL.workerReuse, WORKER_ENTRY, LISTENING],
+          handFork: [COL.handWorker, APP_ENTRY, LISTENING],
+        }[kind];
+        const worker = spec && workerWindow(samples, spec[1], spec[2]);
+        if (worker) columns[spec[0]].push(worker);
       }
       rmSync(profiles, { recursive: true, force: true });
     }
